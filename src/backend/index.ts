@@ -1,0 +1,2 @@
+export * from './select';
+export { registerWasmConvGradients } from './wasm-conv-gradients';

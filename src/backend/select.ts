@@ -1,0 +1,94 @@
+/**
+ * Picks the fastest TensorFlow.js backend that works here, in this order:
+ * tfjs-node-gpu (CUDA) → tfjs-node (libtensorflow) → wasm (XNNPACK, SIMD) → cpu (pure JS).
+ * MAT_BACKEND (env) or the CLI's --backend forces one. The native packages are optional
+ * dependencies: where their install failed they are simply absent and skipped.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmConvGradients } from './wasm-conv-gradients';
+
+export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** What a run records about the backend it used. */
+export interface BackendInfo {
+  name: BackendName;
+  /** tfjs' own backend id ('tensorflow', 'wasm', 'cpu') */
+  tfBackend: string;
+  threads: number;
+  simd?: boolean;
+  tfjsVersion: string;
+  /** why faster backends were skipped */
+  skipped: Array<{ name: BackendName; reason: string }>;
+}
+
+export function parseBackendName(value: string, source: string): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
+  throw new RangeError(`${source}: unknown backend '${value}' (choose one of ${BACKEND_NAMES.join(', ')})`);
+}
+
+async function tryNative(pkg: string): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(pkg); // registers the 'tensorflow' backend into our tfjs engine
+  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its backend failed to start`);
+}
+
+async function activate(name: BackendName): Promise<Omit<BackendInfo, 'skipped' | 'tfjsVersion' | 'name'>> {
+  switch (name) {
+    case 'node-gpu':
+      await tryNative('@tensorflow/tfjs-node-gpu');
+      return { tfBackend: 'tensorflow', threads: 0 };
+    case 'node':
+      await tryNative('@tensorflow/tfjs-node');
+      return { tfBackend: 'tensorflow', threads: 0 };
+    case 'wasm': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+      // The threaded wasm build spawns workers from a blob: URL, which Node cannot do.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      registerWasmConvGradients();
+      if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to initialise');
+      return { tfBackend: 'wasm', threads: wasm.getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
+    }
+    case 'cpu':
+      if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to initialise');
+      return { tfBackend: 'cpu', threads: 1 };
+  }
+}
+
+let current: BackendInfo | undefined;
+
+/**
+ * Initialises the backend once per process. `prefer` (or MAT_BACKEND) forces one and fails loudly
+ * if it cannot start; otherwise the first working backend in BACKEND_NAMES order wins.
+ */
+export async function initBackend(options: { prefer?: BackendName } = {}): Promise<BackendInfo> {
+  const forced = options.prefer ??
+    (process.env.MAT_BACKEND ? parseBackendName(process.env.MAT_BACKEND, 'MAT_BACKEND') : undefined);
+  if (current && (!forced || forced === current.name)) return current;
+  const skipped: BackendInfo['skipped'] = [];
+  for (const name of forced ? [forced] : BACKEND_NAMES) {
+    try {
+      const info = await activate(name);
+      await tf.ready();
+      current = { name, ...info, tfjsVersion: tf.version.tfjs, skipped };
+      return current;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      if (forced) throw new Error(`backend '${forced}' was requested but cannot start: ${reason}`);
+      skipped.push({ name, reason });
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}
+
+/** The backend chosen by initBackend, if any. */
+export function backendInfo(): BackendInfo | undefined {
+  return current;
+}
+
+export function describeBackend(info: BackendInfo): string {
+  const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
+  const simd = info.simd === undefined ? '' : info.simd ? ', SIMD' : ', no SIMD';
+  return `backend ${info.name} (tfjs ${info.tfjsVersion}${threads}${simd})`;
+}
