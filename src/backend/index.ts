@@ -1,2 +1,3 @@
 export * from './select';
 export { registerWasmConvGradients } from './wasm-conv-gradients';
+export { registerWasmFastKernels } from './wasm-fast-kernels';

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmConvGradients } from './wasm-conv-gradients';
+import { registerWasmFastKernels } from './wasm-fast-kernels';
 
 export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -47,6 +48,7 @@ async function activate(name: BackendName): Promise<Omit<BackendInfo, 'skipped' 
       // The threaded wasm build spawns workers from a blob: URL, which Node cannot do.
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       registerWasmConvGradients();
+      registerWasmFastKernels();
       if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to initialise');
       return { tfBackend: 'wasm', threads: wasm.getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
     }

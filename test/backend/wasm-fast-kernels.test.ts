@@ -1,0 +1,64 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend';
+
+// Replaced wasm kernels (transposed matmuls, MaxPoolGrad) against the cpu backend's reference kernels.
+function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) { num += (a[i] - b[i]) ** 2; den += b[i] ** 2; }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+
+async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<Array<[Float32Array, Float32Array]>> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    tf.randomUniform([1]).dispose();
+    const out = fn();
+    const list = Array.isArray(out) ? out : [out];
+    const data = await Promise.all(list.map((t) => t.data() as Promise<Float32Array>));
+    tf.dispose(list);
+    return data;
+  };
+  const cpu = await run('cpu');
+  const wasm = await run('wasm');
+  return wasm.map((w, i) => [w, cpu[i]]);
+}
+
+const seeded = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
+before(async () => { await initBackend({ prefer: 'wasm' }); });
+
+test('matMul with transposed operands (batched and not) matches cpu', async () => {
+  for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
+    const pairs = await onBoth(() => tf.tidy(() => {
+      const a = seeded(ta ? [7, 5] : [5, 7], 1), b = seeded(tb ? [3, 7] : [7, 3], 2);
+      const a3 = seeded(ta ? [2, 7, 5] : [2, 5, 7], 3), b3 = seeded(tb ? [2, 3, 7] : [2, 7, 3], 4);
+      return [tf.matMul(a, b, ta, tb), tf.matMul(a3, b3, ta, tb)];
+    }));
+    for (const [w, c] of pairs) assert.ok(relError(w, c) < 1e-5, `transposeA=${ta} transposeB=${tb}: ${relError(w, c)}`);
+  }
+});
+
+test('dense-layer gradients (fused matmul + bias + relu) match cpu', async () => {
+  const pairs = await onBoth(() => tf.tidy(() => {
+    const x = seeded([6, 9], 5), w = seeded([9, 4], 6), b = seeded([4], 7);
+    return tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+      tf.fused.matMul({ a: xx as tf.Tensor2D, b: ww as tf.Tensor2D, bias: bb, activation: 'relu' }).square().sum())([x, w, b]);
+  }));
+  for (const [w, c] of pairs) assert.ok(relError(w, c) < 1e-5, `rel. error ${relError(w, c)}`);
+});
+
+test('MaxPoolGrad matches cpu, including ties, padding and overlapping windows', async () => {
+  const configs: Array<[number, number, 'same' | 'valid']> = [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'same'], [2, 2, 'same']];
+  for (const [size, stride, pad] of configs) {
+    const pairs = await onBoth(() => tf.tidy(() => {
+      // rounding to a coarse grid creates ties; the first maximum of a window must get the gradient
+      const x = seeded([2, 7, 7, 3], 8).mul(2).round().relu() as tf.Tensor4D;
+      const dy = seeded([1], 9);
+      return tf.grad((xx: tf.Tensor) => tf.maxPool(xx as tf.Tensor4D, size, stride, pad).mul(
+        tf.randomUniform(tf.maxPool(x, size, stride, pad).shape, 0.5, 1.5, 'float32', 10)).sum().mul(dy.sum()))(x);
+    }));
+    for (const [w, c] of pairs) assert.ok(relError(w, c) < 1e-6, `pool ${size}/${stride}/${pad}: ${relError(w, c)}`);
+  }
+});
