@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Executes notebooks/*.ipynb headless (`npm run notebooks`, after `npm run build`).
+//
+// Each notebook runs in order, in its own folder, on this checkout's tslab kernel (a private kernel spec,
+// so `npm run kernel` is not needed), with MAT_PROFILE=smoke unless told otherwise. Executed copies go to
+// notebooks/out/<name>.ipynb and every image/svg+xml and image/png output to
+// notebooks/out/<name>_files/cell<NN>-<k>.{svg,png}; notebooks/out/summary.json records the run.
+// A failing cell stops its notebook (the partial copy is still written, with an `error` output on the
+// failing cell); the other notebooks still run unless --bail. Exit status 1 if any notebook failed.
+//
+// usage: node scripts/run-notebooks.mjs [options] [NAME_SUBSTRING ...]
+//   --timeout S          per-cell timeout in seconds (default $MAT_CELL_TIMEOUT or 600)
+//   --startup-timeout S  kernel start timeout (default 120)
+//   --profile P          MAT_PROFILE for the notebooks (default $MAT_PROFILE or smoke)
+//   --out DIR            output folder (default notebooks/out)
+//   --kernel NAME        use this installed kernel spec instead of the private tslab-mat one
+//   --bail               stop after the first failing notebook
+//   -v, --verbose        print every cell's wall time
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import {
+  KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, findPython, fmtSeconds, listNotebooks,
+  privateJupyterEnv, readExpects, readNotebook, scanOutputs,
+} from './notebook-lib.mjs';
+
+const EXECUTOR = join(PROJECT_ROOT, 'scripts', 'nb-execute.py');
+
+function parseArgs(argv) {
+  const o = {
+    timeout: Number(process.env.MAT_CELL_TIMEOUT ?? 600), startupTimeout: 120,
+    profile: process.env.MAT_PROFILE ?? 'smoke', out: OUT_DIR, kernel: undefined, bail: false, verbose: false, filters: [],
+  };
+  const num = (name, v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name} needs a positive number, got ${v}`);
+    return Math.ceil(n);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--timeout') o.timeout = num(a, argv[++i]);
+    else if (a === '--startup-timeout') o.startupTimeout = num(a, argv[++i]);
+    else if (a === '--profile') o.profile = argv[++i];
+    else if (a === '--out') o.out = resolve(argv[++i]);
+    else if (a === '--kernel') o.kernel = argv[++i];
+    else if (a === '--bail') o.bail = true;
+    else if (a === '-v' || a === '--verbose') o.verbose = true;
+    else if (a === '-h' || a === '--help') o.help = true;
+    else if (a.startsWith('-')) throw new RangeError(`unknown option ${a}`);
+    else o.filters.push(a);
+  }
+  o.timeout = num('--timeout', o.timeout);
+  if (!o.profile) throw new RangeError('--profile needs a value');
+  return o;
+}
+
+/** Runs nb-execute.py on one notebook; resolves with its final @@MAT record plus captured log lines. */
+function executeOne(python, src, dest, opts, env) {
+  return new Promise((resolvePromise) => {
+    const args = [EXECUTOR, src, dest, '--kernel', opts.kernel ?? KERNEL_NAME,
+      '--timeout', String(opts.timeout), '--startup-timeout', String(opts.startupTimeout)];
+    const child = spawn(python, args, { cwd: NOTEBOOKS_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = [];
+    let done = null;
+    let buf = '';
+    const onLine = (line) => {
+      if (line.startsWith('@@MAT ')) {
+        const ev = JSON.parse(line.slice(6));
+        if (ev.event === 'done') done = ev;
+        else if (ev.event === 'cell' && opts.verbose) console.log(`    cell ${ev.index}: ${fmtSeconds(ev.seconds)}`);
+      } else if (line.trim() && !/Debugger warning|frozen modules|-Xfrozen_modules|Debugging will proceed/.test(line)) {
+        log.push(line);
+      }
+    };
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      lines.forEach(onLine);
+    });
+    child.stderr.on('data', (d) => String(d).split('\n').forEach(onLine));
+    child.on('close', (code) => {
+      if (buf) onLine(buf);
+      resolvePromise({ code, done, log });
+    });
+    child.on('error', (err) => resolvePromise({ code: -1, done: null, log: [String(err)] }));
+  });
+}
+
+/** Writes svg/png outputs next to the executed copy; returns the written paths. */
+function extractFigures(nb, outDir, stem) {
+  const dir = join(outDir, `${stem}_files`);
+  rmSync(dir, { recursive: true, force: true });
+  const { images } = scanOutputs(nb);
+  if (images.length === 0) return [];
+  mkdirSync(dir, { recursive: true });
+  return images.map((img) => {
+    const file = join(dir, `cell${String(img.cell).padStart(2, '0')}-${img.output}.${img.ext}`);
+    writeFileSync(file, img.ext === 'svg' ? img.text : Buffer.from(img.base64.replace(/\s+/g, ''), 'base64'));
+    return file;
+  });
+}
+
+function cellPreview(nb, index) {
+  const cell = nb?.cells?.[index];
+  if (!cell) return '';
+  const src = (Array.isArray(cell.source) ? cell.source.join('') : cell.source ?? '').trim().split('\n')[0];
+  const codeIndex = nb.cells.slice(0, index + 1).filter((c) => c.cell_type === 'code').length;
+  return ` (code cell #${codeIndex}: ${src.slice(0, 80)})`;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.help) {
+    console.log('usage: node scripts/run-notebooks.mjs [--timeout S] [--startup-timeout S] [--profile P] [--out DIR] [--kernel NAME] [--bail] [-v] [NAME ...]');
+    return 0;
+  }
+  const names = listNotebooks(opts.filters);
+  if (names.length === 0) {
+    console.log(`run-notebooks: no notebooks in ${relative(PROJECT_ROOT, NOTEBOOKS_DIR)}/`);
+    return 0;
+  }
+  if (!existsSync(join(PROJECT_ROOT, 'dist', 'src', 'index.js'))) {
+    console.warn('run-notebooks: dist/ is missing; notebooks that import ../dist/src fail (run npm run build first)');
+  }
+  const python = findPython();
+  const jup = opts.kernel ? null : privateJupyterEnv();
+  const env = { ...process.env, ...(jup?.env ?? {}), MAT_PROFILE: opts.profile };
+  mkdirSync(opts.out, { recursive: true });
+  console.log(`run-notebooks: ${names.length} notebook(s), MAT_PROFILE=${opts.profile}, cell timeout ${opts.timeout} s, kernel ${opts.kernel ?? KERNEL_NAME}`);
+
+  const results = [];
+  const t0 = Date.now();
+  try {
+    for (const name of names) {
+      const src = join(NOTEBOOKS_DIR, name);
+      const dest = join(opts.out, name);
+      const stem = basename(name, '.ipynb');
+      const w0 = Date.now();
+      const { code, done, log } = await executeOne(python, src, dest, opts, env);
+      const wall = (Date.now() - w0) / 1000;
+      const rec = { notebook: name, ok: code === 0 && done?.ok === true, wall_s: wall, exec_s: done?.seconds ?? null };
+      if (existsSync(dest) && done) {
+        const nb = readNotebook(dest);
+        const files = extractFigures(nb, opts.out, stem);
+        const scan = scanOutputs(nb);
+        Object.assign(rec, { figures: scan.figures, tables: scan.tables, expects: readExpects(nb), files: files.map((f) => relative(opts.out, f)) });
+        if (!rec.ok) Object.assign(rec, { failed_cell: done.failed_cell, kind: done.kind, error: done.error, preview: cellPreview(nb, done.failed_cell) });
+      } else if (!rec.ok) {
+        Object.assign(rec, { failed_cell: done?.failed_cell ?? null, kind: done?.kind ?? 'runner', error: done?.error ?? (log.join('\n') || `exit ${code}`) });
+      }
+      results.push(rec);
+      if (rec.ok) {
+        const exp = rec.expects;
+        const short = rec.figures < exp.figures || rec.tables < exp.tables ? `  BELOW metadata.mat.expects ${JSON.stringify(exp)}` : '';
+        console.log(`  ok    ${name}  ${fmtSeconds(wall)}  (figures ${rec.figures}, tables ${rec.tables})${short}`);
+      } else {
+        const where = rec.failed_cell === null || rec.failed_cell === undefined ? 'before any cell ran' : `cell index ${rec.failed_cell}${rec.preview ?? ''}`;
+        console.log(`  FAIL  ${name}  ${fmtSeconds(wall)}`);
+        console.error(`run-notebooks: ${relative(PROJECT_ROOT, src)} failed at ${where}: ${rec.kind}\n${indent(rec.error)}`);
+        if (log.length && rec.kind !== 'error') console.error(indent(log.slice(-20).join('\n')));
+        if (opts.bail) break;
+      }
+    }
+  } finally {
+    jup?.cleanup();
+  }
+  const total = (Date.now() - t0) / 1000;
+  writeFileSync(join(opts.out, 'summary.json'), JSON.stringify({ profile: opts.profile, timeout_s: opts.timeout, total_s: total, results }, null, 1) + '\n');
+  const failed = results.filter((r) => !r.ok);
+  console.log(`run-notebooks: ${results.length - failed.length} ok, ${failed.length} failed, ${fmtSeconds(total)}; executed copies in ${relative(PROJECT_ROOT, opts.out)}/`);
+  if (failed.length) console.error(`run-notebooks: FAILED ${failed.map((r) => `${r.notebook} (cell ${r.failed_cell ?? '-'})`).join(', ')}`);
+  return failed.length ? 1 : 0;
+}
+
+function indent(text) {
+  return String(text ?? '').split('\n').slice(0, 40).map((l) => `    ${l}`).join('\n');
+}
+
+main().then((code) => { process.exitCode = code; }, (err) => {
+  console.error(`run-notebooks: ${err instanceof Error ? err.message : err}`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,66 @@
+// Checks the executed copies that `npm run notebooks` writes to notebooks/out/: no error outputs, every
+// code cell ran, the code matches the source notebook, and at least metadata.mat.expects.{figures,tables}
+// image and HTML-table outputs. Skips when notebooks/out/ is absent (notebooks not run in this checkout).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NotebookJson, inspectNotebook, problems, projectRoot, readExpects, readNotebook } from './notebook-check';
+
+const root = projectRoot();
+const notebooksDir = join(root, 'notebooks');
+const outDir = join(notebooksDir, 'out');
+const sources = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort() : [];
+
+const skipReason = !existsSync(outDir)
+  ? 'notebooks/out/ is absent: run `npm run notebooks` to execute the notebooks first'
+  : sources.length === 0 ? 'no notebooks/*.ipynb' : false;
+
+for (const name of sources.length ? sources : ['(none)']) {
+  test(`executed notebook ${name}`, { skip: skipReason }, () => {
+    const executedPath = join(outDir, name);
+    assert.ok(existsSync(executedPath), `notebooks/out/${name} is missing: run \`npm run notebooks\``);
+    const found = problems(readNotebook(executedPath), readNotebook(join(notebooksDir, name)));
+    assert.deepEqual(found, [], `notebooks/out/${name}:\n  ${found.join('\n  ')}`);
+  });
+}
+
+// The checker itself, on small synthetic notebooks, so this file can fail even where nothing was executed.
+const code = (source: string, outputs: NotebookJson['cells'][number]['outputs'] = [], n: number | null = 1) =>
+  ({ cell_type: 'code', source, execution_count: n, outputs });
+const svg = { output_type: 'display_data', data: { 'image/svg+xml': '<svg/>' } };
+const png = { output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgo=' } };
+const table = { output_type: 'display_data', data: { 'text/html': ['<table>', '<tr><td>1</td></tr></table>'] } };
+const notTable = { output_type: 'display_data', data: { 'text/html': '<b>tables are great</b>' } };
+
+test('checker counts svg/png figures and html tables', () => {
+  const nb: NotebookJson = { cells: [code('a', [svg, png]), code('b', [table, notTable])] };
+  const r = inspectNotebook(nb);
+  assert.equal(r.figures, 2);
+  assert.equal(r.tables, 1);
+  assert.deepEqual(r.errors, []);
+});
+
+test('checker reports error outputs, unexecuted cells, shortfalls and staleness', () => {
+  const source: NotebookJson = {
+    cells: [code('a'), code('b'), { cell_type: 'markdown', source: '# x' }, code('c')],
+    metadata: { mat: { expects: { figures: 1, tables: 1 } } },
+  };
+  const executed: NotebookJson = {
+    cells: [code('a', [svg]), code('b', [{ output_type: 'error', ename: 'TslabError', evalue: 'boom' }]),
+      { cell_type: 'markdown', source: '# x' }, code('c', [], null)],
+  };
+  const found = problems(executed, source);
+  assert.equal(found.length, 3);
+  assert.match(found[0], /cell 1: TslabError: boom/);
+  assert.match(found[1], /not executed: 3/);
+  assert.match(found[2], /at least 1 HTML table/);
+  const edited: NotebookJson = { ...source, cells: [code('a'), code('b2'), code('c')] };
+  assert.match(problems({ cells: [code('a', [svg, table]), code('b'), code('c')] }, edited).join('\n'), /stale/);
+  assert.deepEqual(problems({ cells: [code('a', [svg, table]), code('b'), code('c')] }, source), []);
+});
+
+test('expects defaults to zero and rejects bad counts', () => {
+  assert.deepEqual(readExpects({ cells: [] }), { figures: 0, tables: 0 });
+  assert.throws(() => readExpects({ cells: [], metadata: { mat: { expects: { figures: -1 } } } }), RangeError);
+});

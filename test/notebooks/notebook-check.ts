@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The parts of an nbformat 4 notebook these checks read. */
+export interface NotebookJson {
+  cells: Array<{
+    cell_type: string;
+    source: string | string[];
+    execution_count?: number | null;
+    outputs?: Array<{ output_type: string; name?: string; ename?: string; evalue?: string; text?: string | string[]; data?: Record<string, unknown> }>;
+  }>;
+  metadata?: { mat?: { expects?: { figures?: number; tables?: number } } } & Record<string, unknown>;
+}
+
+export interface Expects { figures: number; tables: number }
+
+/** What an executed notebook contains. */
+export interface NotebookReport {
+  /** `ename: evalue` of each `error` output, prefixed with its cell index. */
+  errors: string[];
+  /** Indices of code cells that were not executed (execution_count null). */
+  unexecuted: number[];
+  /** Outputs carrying image/svg+xml or image/png. */
+  figures: number;
+  /** text/html outputs containing a <table>. */
+  tables: number;
+}
+
+const text = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
+
+/** `metadata.mat.expects` with missing counts as 0; throws RangeError on negative or non-numeric counts. */
+export function readExpects(nb: NotebookJson): Expects {
+  const e = nb.metadata?.mat?.expects ?? {};
+  const out: Expects = { figures: e.figures ?? 0, tables: e.tables ?? 0 };
+  for (const [k, v] of Object.entries(out)) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`metadata.mat.expects.${k} must be a non-negative integer, got ${String(v)}`);
+  }
+  return out;
+}
+
+export function inspectNotebook(nb: NotebookJson): NotebookReport {
+  const report: NotebookReport = { errors: [], unexecuted: [], figures: 0, tables: 0 };
+  nb.cells.forEach((cell, i) => {
+    if (cell.cell_type !== 'code') return;
+    if (cell.execution_count === null || cell.execution_count === undefined) report.unexecuted.push(i);
+    for (const out of cell.outputs ?? []) {
+      if (out.output_type === 'error') report.errors.push(`cell ${i}: ${out.ename ?? ''}: ${out.evalue ?? ''}`);
+      const data = out.data ?? {};
+      if ('image/svg+xml' in data || 'image/png' in data) report.figures++;
+      if ('text/html' in data && /<table[\s>]/i.test(text(data['text/html']))) report.tables++;
+    }
+  });
+  return report;
+}
+
+/** Code-cell sources, to tell whether an executed copy is stale against its source notebook. */
+export function codeSources(nb: NotebookJson): string[] {
+  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => text(c.source));
+}
+
+/** Every problem with an executed notebook, as messages; empty when it passes. */
+export function problems(executed: NotebookJson, source: NotebookJson): string[] {
+  const out: string[] = [];
+  const r = inspectNotebook(executed);
+  const exp = readExpects(source);
+  out.push(...r.errors.map((e) => `error output in ${e}`));
+  if (r.unexecuted.length) out.push(`code cells not executed: ${r.unexecuted.join(', ')}`);
+  if (r.figures < exp.figures) out.push(`expected at least ${exp.figures} figure(s) (image/svg+xml or image/png), found ${r.figures}`);
+  if (r.tables < exp.tables) out.push(`expected at least ${exp.tables} HTML table(s), found ${r.tables}`);
+  if (JSON.stringify(codeSources(executed)) !== JSON.stringify(codeSources(source))) {
+    out.push('executed copy is stale (its code differs from the source notebook): rerun npm run notebooks');
+  }
+  return out;
+}
+
+/** The repository root: the nearest ancestor of `from` holding package.json (works from test/ and dist/test/). */
+export function projectRoot(from: string = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${from}`);
+    dir = up;
+  }
+  return dir;
+}
+
+export function readNotebook(path: string): NotebookJson {
+  return JSON.parse(readFileSync(path, 'utf8')) as NotebookJson;
+}
