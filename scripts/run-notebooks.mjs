@@ -136,6 +136,10 @@ async function main() {
       const src = join(NOTEBOOKS_DIR, name);
       const dest = join(opts.out, name);
       const stem = basename(name, '.ipynb');
+      const declared = readNotebook(src)?.metadata?.kernelspec?.name;
+      if (!opts.kernel && declared !== KERNEL_NAME) {
+        console.warn(`  warn  ${name}: metadata.kernelspec.name is ${declared}; run with ${KERNEL_NAME} anyway (set it to ${KERNEL_NAME})`);
+      }
       const w0 = Date.now();
       const { code, done, log } = await executeOne(python, src, dest, opts, env);
       const wall = (Date.now() - w0) / 1000;

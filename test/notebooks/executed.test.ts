@@ -44,7 +44,7 @@ test('checker counts svg/png figures and html tables', () => {
 test('checker reports error outputs, unexecuted cells, shortfalls and staleness', () => {
   const source: NotebookJson = {
     cells: [code('a'), code('b'), { cell_type: 'markdown', source: '# x' }, code('c')],
-    metadata: { mat: { expects: { figures: 1, tables: 1 } } },
+    metadata: { kernelspec: { name: 'tslab-mat' }, mat: { expects: { figures: 1, tables: 1 } } },
   };
   const executed: NotebookJson = {
     cells: [code('a', [svg]), code('b', [{ output_type: 'error', ename: 'TslabError', evalue: 'boom' }]),
@@ -58,6 +58,8 @@ test('checker reports error outputs, unexecuted cells, shortfalls and staleness'
   const edited: NotebookJson = { ...source, cells: [code('a'), code('b2'), code('c')] };
   assert.match(problems({ cells: [code('a', [svg, table]), code('b'), code('c')] }, edited).join('\n'), /stale/);
   assert.deepEqual(problems({ cells: [code('a', [svg, table]), code('b'), code('c')] }, source), []);
+  const otherKernel: NotebookJson = { ...source, metadata: { kernelspec: { name: 'tslab' } } };
+  assert.match(problems({ cells: [code('a'), code('b'), code('c')] }, otherKernel).join('\n'), /kernelspec.name is tslab;/);
 });
 
 test('expects defaults to zero and rejects bad counts', () => {

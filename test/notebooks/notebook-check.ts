@@ -9,8 +9,14 @@ export interface NotebookJson {
     execution_count?: number | null;
     outputs?: Array<{ output_type: string; name?: string; ename?: string; evalue?: string; text?: string | string[]; data?: Record<string, unknown> }>;
   }>;
-  metadata?: { mat?: { expects?: { figures?: number; tables?: number } } } & Record<string, unknown>;
+  metadata?: {
+    kernelspec?: { name?: string };
+    mat?: { expects?: { figures?: number; tables?: number } };
+  } & Record<string, unknown>;
 }
+
+/** The kernel spec every notebook names (registered by `npm run kernel`, scripts/install-kernel.mjs). */
+export const KERNEL_NAME = 'tslab-mat';
 
 export interface Expects { figures: number; tables: number }
 
@@ -63,6 +69,8 @@ export function problems(executed: NotebookJson, source: NotebookJson): string[]
   const out: string[] = [];
   const r = inspectNotebook(executed);
   const exp = readExpects(source);
+  const kernel = source.metadata?.kernelspec?.name;
+  if (kernel !== KERNEL_NAME) out.push(`metadata.kernelspec.name is ${String(kernel)}; notebooks must name ${KERNEL_NAME} (npm run kernel registers it)`);
   out.push(...r.errors.map((e) => `error output in ${e}`));
   if (r.unexecuted.length) out.push(`code cells not executed: ${r.unexecuted.join(', ')}`);
   if (r.figures < exp.figures) out.push(`expected at least ${exp.figures} figure(s) (image/svg+xml or image/png), found ${r.figures}`);

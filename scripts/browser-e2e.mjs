@@ -1,0 +1,295 @@
+#!/usr/bin/env node
+// Browser end-to-end check of the notebooks as a person sees them (`npm run test:browser`).
+//
+// Starts Debian's classic Jupyter Notebook server (6.4) on 127.0.0.1 with a random token and this
+// checkout's tslab kernel (private kernel spec and Jupyter dirs, so nothing global is touched), opens each
+// notebooks/*.ipynb in headless Chromium through playwright-core, runs all cells
+// (Jupyter.notebook.execute_all_cells()), waits for every code cell's execute_reply, then checks: no cell
+// replied with an error, no `error` output, at least metadata.mat.expects.figures visible charts
+// (<svg>/<img> with a nonzero box in an output area; 1 when the notebook declares none) and
+// .tables visible HTML tables; and that the source .ipynb was not modified (autosave is switched off).
+// Saves notebooks/out/screenshots/<name>.png. Exits 1 on any failure.
+//
+// usage: node scripts/browser-e2e.mjs [--require-deps] [--timeout S] [--profile P] [NAME_SUBSTRING ...]
+//   --require-deps  fail (instead of skip, exit 0) when chromium or jupyter-notebook is missing
+//   --timeout S     per-notebook limit for running all cells (default 600)
+//   --profile P     MAT_PROFILE for the kernels (default $MAT_PROFILE or smoke)
+// env: MAT_CHROMIUM (default /usr/bin/chromium), MAT_E2E_HEADED=1 to watch it under a display.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { basename, join, relative } from 'node:path';
+import {
+  KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, fmtSeconds, listNotebooks, privateJupyterEnv, readExpects, readNotebook,
+} from './notebook-lib.mjs';
+
+const CHROMIUM_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+function parseArgs(argv) {
+  const o = { requireDeps: false, timeout: 600, profile: process.env.MAT_PROFILE ?? 'smoke', filters: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--require-deps') o.requireDeps = true;
+    else if (a === '--timeout') {
+      o.timeout = Number(argv[++i]);
+      if (!(o.timeout > 0)) throw new RangeError(`--timeout needs a positive number, got ${argv[i]}`);
+    } else if (a === '--profile') o.profile = argv[++i];
+    else if (a === '-h' || a === '--help') o.help = true;
+    else if (a.startsWith('-')) throw new RangeError(`unknown option ${a}`);
+    else o.filters.push(a);
+  }
+  return o;
+}
+
+function chromiumPath() {
+  const cands = [process.env.MAT_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  return cands.find((p) => existsSync(p));
+}
+
+function notebookServerVersion() {
+  const r = spawnSync('jupyter', ['notebook', '--version'], { encoding: 'utf8', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  return !r.error && r.status === 0 ? r.stdout.trim() : null;
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sha = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** Starts `jupyter notebook`; resolves once its REST API answers. */
+async function startServer({ port, token, env, log }) {
+  const major = Number((notebookServerVersion() ?? '6').split('.')[0]);
+  // Notebook 6 takes NotebookApp.*; notebook 7 (jupyter_server) takes ServerApp.* / IdentityProvider.token.
+  const app = major >= 7 ? 'ServerApp' : 'NotebookApp';
+  const args = ['notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
+    `--notebook-dir=${NOTEBOOKS_DIR}`, major >= 7 ? `--IdentityProvider.token=${token}` : `--NotebookApp.token=${token}`,
+    `--${app}.password=`, `--${app}.open_browser=False`];
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  const child = spawn('jupyter', args, { cwd: NOTEBOOKS_DIR, env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  child.stdout.on('data', (d) => log.push(String(d)));
+  child.stderr.on('data', (d) => log.push(String(d)));
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exited !== null) throw new Error(`jupyter notebook exited with ${exited}:\n${log.join('')}`);
+    try {
+      const r = await fetch(`${base}/api/status?token=${token}`);
+      if (r.ok) return { child, base, major };
+    } catch { /* not up yet */ }
+    await sleep(250);
+  }
+  child.kill('SIGTERM');
+  throw new Error(`jupyter notebook did not answer within 60 s:\n${log.join('')}`);
+}
+
+async function stopServer(server) {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM'); // notebook 6: shuts down its kernels, then exits
+  const t = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(t);
+}
+
+/** Page-side: waits for the notebook and its kernel, turns off saving, instruments replies, runs all. */
+async function runAllCells(page, timeoutMs) {
+  await page.waitForFunction(() => window.Jupyter?.notebook?._fully_loaded === true, null, { timeout: 60_000 });
+  await page.evaluate(() => {
+    const nb = window.Jupyter.notebook;
+    nb.set_autosave_interval(0);
+    nb.save_notebook = () => Promise.resolve(); // never write the user's notebook
+    nb.save_checkpoint = () => {};
+  });
+  await page.waitForFunction(() => {
+    const k = window.Jupyter.notebook.kernel;
+    return !!(k && k.is_connected() && k.info_reply && k.info_reply.protocol_version);
+  }, null, { timeout: 120_000 });
+  await page.evaluate(() => {
+    const nb = window.Jupyter.notebook;
+    window.__matReplies = {};
+    nb.get_cells().forEach((cell, index) => {
+      if (cell.cell_type !== 'code') return;
+      const orig = cell._handle_execute_reply;
+      cell._handle_execute_reply = function (msg) {
+        window.__matReplies[index] = { status: msg.content.status, ename: msg.content.ename, evalue: msg.content.evalue };
+        return orig.call(this, msg);
+      };
+    });
+    nb.clear_all_output();
+    nb.execute_all_cells();
+  });
+  const waitingFor = () => page.evaluate(() => window.Jupyter.notebook.get_cells()
+    .map((c, i) => (c.cell_type === 'code' && c.get_text().trim() && !window.__matReplies[i] ? i : -1)).filter((i) => i >= 0));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await waitingFor();
+    const dead = await page.evaluate(() => !window.Jupyter.notebook.kernel.is_connected());
+    if (pending.length === 0 || dead) {
+      // let the last iopub messages (outputs after the reply) land and the kernel go idle
+      await page.waitForFunction(() => document.querySelector('#kernel_indicator_icon')?.classList.contains('kernel_idle_icon'), null, { timeout: 30_000 }).catch(() => {});
+      await sleep(300);
+      return { pending, dead };
+    }
+    if (Date.now() > deadline) return { pending, dead, timedOut: true };
+    await sleep(250);
+  }
+}
+
+/** Page-side: replies, errors, visible charts and tables. */
+function inspectPage(page) {
+  return page.evaluate(() => {
+    const visible = (el) => {
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+    };
+    const areas = [...document.querySelectorAll('#notebook-container .output_subarea')];
+    const charts = areas.flatMap((a) => [...a.querySelectorAll('svg, img')].filter((el) => !el.parentElement.closest('svg')));
+    const tables = areas.flatMap((a) => [...a.querySelectorAll('table')]);
+    const cells = window.Jupyter.notebook.get_cells();
+    const problems = [];
+    cells.forEach((cell, i) => {
+      if (cell.cell_type !== 'code') return;
+      const reply = window.__matReplies[i];
+      const outs = cell.output_area.outputs;
+      const stderr = outs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => o.text).join('');
+      for (const o of outs) if (o.output_type === 'error') problems.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
+      if (reply && reply.status !== 'ok') problems.push(`cell ${i}: execute_reply ${reply.status}${reply.ename ? ` ${reply.ename}` : ''}\n${stderr.trim()}`);
+    });
+    return {
+      charts: charts.length, visibleCharts: charts.filter(visible).length,
+      chartSizes: charts.map((el) => { const r = el.getBoundingClientRect(); return `${el.tagName.toLowerCase()} ${Math.round(r.width)}x${Math.round(r.height)}`; }),
+      tables: tables.length, visibleTables: tables.filter(visible).length, problems,
+    };
+  });
+}
+
+async function screenshot(page, file) {
+  // The classic notebook scrolls inside #site, so grow the viewport to the whole notebook first.
+  const h = await page.evaluate(() => {
+    const header = document.querySelector('#header')?.getBoundingClientRect().height ?? 0;
+    const nb = document.querySelector('#notebook-container')?.scrollHeight ?? 800;
+    return Math.ceil(header + nb + 60);
+  });
+  await page.setViewportSize({ width: 1280, height: Math.min(Math.max(h, 800), 12_000) });
+  await sleep(400);
+  await page.screenshot({ path: file });
+}
+
+async function checkNotebook(browser, server, token, name, opts) {
+  const src = join(NOTEBOOKS_DIR, name);
+  const before = sha(src);
+  const nbJson = readNotebook(src);
+  const expects = readExpects(nbJson);
+  const declared = nbJson?.metadata?.kernelspec?.name;
+  if (declared !== KERNEL_NAME) {
+    // The notebook server would open a kernel-picker dialog instead of starting a kernel.
+    return { name, ok: false, seconds: 0, failures: [`metadata.kernelspec.name is ${declared}; set it to ${KERNEL_NAME}`], info: null, pageErrors: [], shot: '(none)' };
+  }
+  const needFigures = Math.max(expects.figures, 1);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('dialog', (d) => d.dismiss().catch(() => {}));
+  const failures = [];
+  const shot = join(OUT_DIR, 'screenshots', `${basename(name, '.ipynb')}.png`);
+  const t0 = Date.now();
+  let info = null;
+  try {
+    await page.goto(`${server.base}/notebooks/${encodeURIComponent(name)}?token=${token}`, { waitUntil: 'domcontentloaded' });
+    const run = await runAllCells(page, opts.timeout * 1000);
+    if (run.timedOut) failures.push(`cells still running after ${opts.timeout} s: ${run.pending.join(', ')}`);
+    if (run.dead) failures.push('kernel disconnected');
+    info = await inspectPage(page);
+    failures.push(...info.problems);
+    if (info.visibleCharts < needFigures) failures.push(`expected at least ${needFigures} visible chart(s) (<svg>/<img> in an output area), found ${info.visibleCharts} of ${info.charts}`);
+    if (info.visibleTables < expects.tables) failures.push(`expected at least ${expects.tables} visible HTML table(s), found ${info.visibleTables}`);
+    await screenshot(page, shot);
+    await page.evaluate(() => window.Jupyter.notebook.kernel.kill()).catch(() => {});
+  } catch (err) {
+    failures.push(String(err instanceof Error ? err.message : err));
+    await page.screenshot({ path: shot }).catch(() => {});
+  } finally {
+    await context.close();
+  }
+  if (sha(src) !== before) failures.push(`${relative(PROJECT_ROOT, src)} was modified during the run`);
+  return { name, ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures, info, pageErrors, shot };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.help) {
+    console.log('usage: node scripts/browser-e2e.mjs [--require-deps] [--timeout S] [--profile P] [NAME ...]');
+    return 0;
+  }
+  const names = listNotebooks(opts.filters);
+  const chromium = chromiumPath();
+  const nbVersion = notebookServerVersion();
+  const missing = [!chromium && 'chromium', !nbVersion && 'jupyter-notebook'].filter(Boolean);
+  if (missing.length) {
+    const msg = `browser-e2e: ${missing.join(' and ')} not installed (bash scripts/ci-deps.sh)`;
+    if (opts.requireDeps) { console.error(msg); return 1; }
+    console.log(`${msg}; skipped`);
+    return 0;
+  }
+  if (names.length === 0) { console.log('browser-e2e: no notebooks; skipped'); return 0; }
+  const { chromium: pw } = await import('playwright-core');
+  const t0 = Date.now();
+  const jup = privateJupyterEnv();
+  // Private config/data/runtime dirs: no user nbextensions or config, trust database in the temp dir.
+  const env = { ...process.env, ...jup.env, MAT_PROFILE: opts.profile,
+    JUPYTER_CONFIG_DIR: join(jup.root, 'config'), JUPYTER_DATA_DIR: join(jup.root, 'data') };
+  const token = randomBytes(16).toString('hex');
+  const log = [];
+  let server = null;
+  let browser = null;
+  const results = [];
+  try {
+    server = await startServer({ port: await freePort(), token, env, log });
+    const serverUp = (Date.now() - t0) / 1000;
+    browser = await pw.launch({ executablePath: chromium, headless: process.env.MAT_E2E_HEADED !== '1', args: CHROMIUM_FLAGS });
+    console.log(`browser-e2e: notebook ${nbVersion} up in ${fmtSeconds(serverUp)}, chromium ${browser.version()}, MAT_PROFILE=${opts.profile}`);
+    mkdirSync(join(OUT_DIR, 'screenshots'), { recursive: true });
+    for (const name of names) {
+      const r = await checkNotebook(browser, server, token, name, opts);
+      results.push(r);
+      const what = r.info ? `charts ${r.info.visibleCharts} [${r.info.chartSizes.join(', ')}], tables ${r.info.visibleTables}` : '';
+      console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${name}  ${fmtSeconds(r.seconds)}  ${what}  -> ${relative(PROJECT_ROOT, r.shot)}`);
+      for (const f of r.failures) console.error(`    ${f.split('\n').join('\n    ')}`);
+      if (!r.ok && r.pageErrors.length) console.error(`    page errors: ${r.pageErrors.slice(0, 5).join(' | ')}`);
+    }
+  } catch (err) {
+    console.error(`browser-e2e: ${err instanceof Error ? err.message : err}`);
+    if (log.length) console.error(log.join('').split('\n').slice(-30).join('\n'));
+    results.push({ name: '(setup)', ok: false });
+  } finally {
+    await browser?.close().catch(() => {});
+    await stopServer(server);
+    jup.cleanup();
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`browser-e2e: total ${fmtSeconds((Date.now() - t0) / 1000)}`);
+  console.log(`browser-e2e: ${results.length - failed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (err) => {
+  console.error(`browser-e2e: ${err instanceof Error ? err.message : err}`);
+  process.exitCode = 2;
+});
