@@ -21,7 +21,7 @@ export interface Classifier {
   /** NHWC input shape without the batch dimension */
   readonly inputShape: [number, number, number];
   readonly headKind: HeadKind;
-  /** the full model, input → logits (what is saved) */
+  /** the full model, input → logits (what is saved; `model.dispose()` frees the classifier) */
   readonly model: tf.LayersModel;
   /** φ(x): [N, featureDim]. `training` enables dropout / batch-norm updates. */
   features(x: tf.Tensor4D, training?: boolean): tf.Tensor2D;
@@ -29,7 +29,10 @@ export interface Classifier {
   headLogits(phi: tf.Tensor2D): tf.Tensor2D;
   /** logits(x) = head(φ(x)) */
   logits(x: tf.Tensor4D, training?: boolean): tf.Tensor2D;
-  /** the head's weight matrix [featureDim, numClasses] (the centers, transposed, for 'centers') */
+  /** a copy of the head's weight matrix [featureDim, numClasses] (the centers, transposed, for 'centers');
+   *  the caller disposes it */
   headKernel(): tf.Tensor2D;
+  /** what the optimizer may change; pass as `varList` to `optimizer.minimize` (a 'centers' head is
+   *  excluded; batch-norm moving statistics are not variables an optimizer touches) */
   trainableVariables(): tf.Variable[];
 }
