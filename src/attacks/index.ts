@@ -1,0 +1,30 @@
+export type {
+  AdaptiveLoss,
+  Attack,
+  AttackKind,
+  AttackTarget,
+  LinfBallOptions,
+  LinfPresetName,
+  PgdCommonOptions,
+  TargetSpec,
+} from './types';
+export { checkOptions, defaultLinfPreset, linfPresets, resolveLinfPreset } from './options';
+export { crossEntropyPerSample, dlrLoss, logitMargin, targetedDlrLoss } from './losses';
+export { fgsm, type FgsmOptions } from './fgsm';
+export { pgd, pgdDefaults, type PgdOptions } from './pgd';
+export { adaptivePgd, type AdaptivePgdOptions } from './adaptive-pgd';
+export { apgdCheckpoints, apgdDefaults, type ApgdOptions } from './apgd';
+export { apgdCe, type ApgdCeOptions } from './apgd-ce';
+export { apgdDlr, type ApgdDlrOptions } from './apgd-dlr';
+export { apgdT, apgdTDefaults, type ApgdTOptions } from './apgd-t';
+export { cwL2, cwL2Defaults, cwL2FoolboxDefaults, type CwL2Options } from './cw-l2';
+export { ddn, ddnDefaults, type DdnOptions } from './ddn';
+export {
+  attackNames,
+  attacks,
+  isAttackName,
+  runAttack,
+  type AttackEntry,
+  type AttackName,
+  type AttackOptionsMap,
+} from './registry';

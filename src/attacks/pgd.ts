@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import type { AttackTarget, PgdCommonOptions, TargetSpec } from './types';
+import { checkInteger, checkNumber, checkOptions, resolveLinfPreset } from './options';
+import { checkBatch } from './batch';
+import { crossEntropyPerSample } from './losses';
+import { isSuccessful, resolveTargets } from './targets';
+import { runLinfPgd, type LinfPgdParams } from './pgd-loop';
+
+export interface PgdOptions extends PgdCommonOptions {
+  /** targeted attack (minimises CE to the target class); undefined = untargeted (default) */
+  target?: TargetSpec;
+}
+
+/** Defaults besides the preset's ε / step / steps (torchattacks PGD: random_start=True). */
+export const pgdDefaults = { preset: 'cifar10', randomStart: true, restarts: 1, seed: 0 } as const;
+
+const PGD_KEYS = ['preset', 'epsilon', 'stepSize', 'steps', 'randomStart', 'restarts', 'seed', 'target'] as const;
+
+/** Resolves the PGD-family options against the preset (explicit keys win) and validates them. */
+export function resolvePgdParams(attack: string, o: PgdCommonOptions): LinfPgdParams {
+  const preset = resolveLinfPreset(o.preset);
+  const randomStart = o.randomStart ?? pgdDefaults.randomStart;
+  if (typeof randomStart !== 'boolean') throw new TypeError(`${attack}: randomStart must be a boolean`);
+  return {
+    epsilon: checkNumber(attack, 'epsilon', o.epsilon ?? preset.epsilon, 0),
+    stepSize: checkNumber(attack, 'stepSize', o.stepSize ?? preset.stepSize, 0),
+    steps: checkInteger(attack, 'steps', o.steps ?? preset.steps, 0),
+    randomStart,
+    restarts: checkInteger(attack, 'restarts', o.restarts ?? pgdDefaults.restarts, 1),
+    seed: checkInteger(attack, 'seed', o.seed ?? pgdDefaults.seed, 0),
+  };
+}
+
+/**
+ * PGD L∞ (Madry et al. 2018, "Towards Deep Learning Models Resistant to Adversarial Attacks"), images in [0,1].
+ * Untargeted: maximises CE(f(x'), y); targeted: minimises CE(f(x'), t). Fixed-ε: the result lies in
+ * B∞(x, ε) ∩ [0,1]. Defaults: preset 'cifar10' (ε = 8/255, α = 2/255, 20 steps; 'mnist': 0.3, 0.01, 40),
+ * uniform random start, 1 restart, seed 0.
+ *
+ * @example const xAdv = pgd(model, x, y, { preset: 'mnist' });
+ */
+export function pgd(model: AttackTarget, x: tf.Tensor4D, y: tf.Tensor1D, options?: PgdOptions): tf.Tensor4D {
+  const o = checkOptions('pgd', options, PGD_KEYS);
+  const p = resolvePgdParams('pgd', o);
+  return linfCrossEntropyAttack('pgd', model, x, y, o.target, p);
+}
+
+/** CE-driven L∞ attack shared by PGD and FGSM. */
+export function linfCrossEntropyAttack(
+  attack: string,
+  model: AttackTarget,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  targetSpec: TargetSpec | undefined,
+  p: LinfPgdParams,
+): tf.Tensor4D {
+  checkBatch(attack, x, y);
+  return tf.tidy(() => {
+    const t = resolveTargets(attack, model, x, y, targetSpec, p.seed);
+    const objective =
+      t === null
+        ? (xa: tf.Tensor4D) => crossEntropyPerSample(model.logits(xa, false), y)
+        : (xa: tf.Tensor4D) => crossEntropyPerSample(model.logits(xa, false), t).neg() as tf.Tensor1D;
+    return runLinfPgd(model, x, objective, (z) => isSuccessful(z, y, t), p);
+  });
+}
