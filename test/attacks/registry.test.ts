@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useTestBackend } from '../helpers/backend';
 import { attackNames, attacks, runAttack, type AttackName, type AttackOptionsMap } from '../../src/attacks';
+import type { Classifier } from '../../src/models/classifier';
 import { accuracy, asTarget, correct, maxLinf, quadrantData, range, tinyConvNet, trainedToy } from './fixtures';
+
+// compile-time check: every Classifier is an AttackTarget
+export const classifierIsAttackTarget = (c: Classifier): import('../../src/attacks').AttackTarget => c;
 
 const EPS = 0.15;
 /** Cheap settings per attack; the sweep fails if an attack is registered without an entry here. */
