@@ -1,0 +1,2 @@
+export * from './throughput';
+export * from './torch-peer';

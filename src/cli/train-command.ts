@@ -1,0 +1,117 @@
+import * as path from 'node:path';
+import { DATASET_NAMES, type DatasetName } from '../data';
+import { METHOD_NAMES, type Method, type TrainingObjectiveOptions } from '../losses/objective';
+import { ARCH_NAMES, type Arch } from '../models';
+import { defaultRunName, runTraining, type TrainRunConfig, type TrainRunResults } from '../run/train-run';
+import { OPTIMIZER_NAMES } from '../train/optimizer';
+import { choiceFlag, numberFlag, numberListFlag, parseFlags, UsageError, type FlagSpec } from './args';
+import { ProgressBar } from './progress';
+
+export const TRAIN_HELP = `mat train — train one model (natural, AT, TRADES, MMC or MAT) with checkpoints and resume
+
+  --dataset NAME         ${DATASET_NAMES.join(' | ')} (default mnist)
+  --arch NAME            ${ARCH_NAMES.join(' | ')} (default smallcnn)
+  --method NAME          ${METHOD_NAMES.join(' | ')} (default natural)
+  --alpha A              MAT: weight of the SO loss (default 1)
+  --beta B               MAT: weight of the BIBO loss (default 1); TRADES: robust weight (1 MNIST, 6 CIFAR)
+  --epsilon E            inner max L∞ radius for AT/TRADES/BIBO (0.3 MNIST, 8/255 CIFAR)
+  --inner-step S         inner max step size (0.01 MNIST)
+  --inner-steps N        inner max steps (40 MNIST); --bibo-steps is an alias for MAT
+  --centers-norm C       MAT/MMC: norm of the Max-Mahalanobis centers (default 10)
+  --feature-dim D        width of the feature layer φ (architecture default)
+  --depth N --width K    WideResNet depth (6n+4) and widen factor
+  --epochs N             (default 1)
+  --batch-size N         (default 128)
+  --optimizer NAME       ${OPTIMIZER_NAMES.join(' | ')} (default sgd = SGD with momentum 0.9)
+  --lr R                 learning rate (default 0.01)
+  --momentum M           (default 0.9)
+  --lr-milestones E,..   multiply the rate by 0.1 at these epochs (0-based)
+  --seed N               data order, subsets, initialisation (default 0)
+  --train-subset N       train on a seeded subset of N examples
+  --test-subset N        evaluate on a seeded subset of N test examples
+  --max-steps N          stop after N optimizer steps (smoke runs)
+  --run-dir DIR          run folder (default runs/<dataset>-<arch>-<method>[-options])
+  --resume               continue the checkpoint in the run folder
+  --backend NAME         node-gpu | node | wasm | cpu (default: fastest available; env MAT_BACKEND)
+`;
+
+export const TRAIN_FLAGS: FlagSpec = {
+  dataset: { type: 'string' }, arch: { type: 'string' }, method: { type: 'string' },
+  alpha: { type: 'string' }, beta: { type: 'string' }, epsilon: { type: 'string' },
+  'inner-step': { type: 'string' }, 'inner-steps': { type: 'string' }, 'bibo-steps': { type: 'string' },
+  'centers-norm': { type: 'string' }, 'feature-dim': { type: 'string' }, depth: { type: 'string' }, width: { type: 'string' },
+  epochs: { type: 'string' }, 'batch-size': { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
+  momentum: { type: 'string' }, 'lr-milestones': { type: 'string' }, seed: { type: 'string' },
+  'train-subset': { type: 'string' }, 'test-subset': { type: 'string' }, 'max-steps': { type: 'string' },
+  'run-dir': { type: 'string' }, resume: { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean' },
+};
+
+/** Turns parsed flags into a run configuration; every invalid value or combination is a UsageError. */
+export function trainConfigFromFlags(v: Record<string, unknown>): TrainRunConfig {
+  const method = choiceFlag(v, 'method', METHOD_NAMES) ?? 'natural';
+  const dataset = choiceFlag(v, 'dataset', DATASET_NAMES as readonly DatasetName[]) ?? 'mnist';
+  const arch = choiceFlag(v, 'arch', ARCH_NAMES) ?? (dataset === 'cifar10' ? 'wrn' : 'smallcnn');
+  if (v['inner-steps'] !== undefined && v['bibo-steps'] !== undefined) throw new UsageError('give --inner-steps or --bibo-steps, not both');
+  if (v['bibo-steps'] !== undefined && method !== 'mat') throw new UsageError(`--bibo-steps applies to --method mat only (got --method ${method})`);
+  const methodOptions: TrainingObjectiveOptions = {
+    alpha: numberFlag(v, 'alpha', { min: 0 }),
+    beta: numberFlag(v, 'beta', { min: 0 }),
+    epsilon: numberFlag(v, 'epsilon', { min: 0, max: 1 }),
+    stepSize: numberFlag(v, 'inner-step', { min: 0 }),
+    steps: numberFlag(v, 'inner-steps', { integer: true, min: 1 }) ?? numberFlag(v, 'bibo-steps', { integer: true, min: 1 }),
+    centersNorm: numberFlag(v, 'centers-norm', { min: 0 }),
+  };
+  for (const k of Object.keys(methodOptions) as Array<keyof TrainingObjectiveOptions>) if (methodOptions[k] === undefined) delete methodOptions[k];
+  if ((v.depth !== undefined || v.width !== undefined) && arch !== 'wrn') throw new UsageError(`--depth/--width apply to --arch wrn only (got --arch ${arch})`);
+  const config: TrainRunConfig = {
+    dataset, arch, method, methodOptions,
+    featureDim: numberFlag(v, 'feature-dim', { integer: true, min: 2 }),
+    depth: numberFlag(v, 'depth', { integer: true, min: 10 }),
+    width: numberFlag(v, 'width', { integer: true, min: 1 }),
+    epochs: numberFlag(v, 'epochs', { integer: true, min: 1 }) ?? 1,
+    batchSize: numberFlag(v, 'batch-size', { integer: true, min: 1 }) ?? 128,
+    optimizer: choiceFlag(v, 'optimizer', OPTIMIZER_NAMES) ?? 'sgd',
+    learningRate: numberFlag(v, 'lr', { min: 0 }) ?? 0.01,
+    momentum: numberFlag(v, 'momentum', { min: 0, max: 1 }) ?? 0.9,
+    lrMilestones: numberListFlag(v, 'lr-milestones'),
+    seed: numberFlag(v, 'seed', { integer: true }) ?? 0,
+    trainSubset: numberFlag(v, 'train-subset', { integer: true, min: 1 }),
+    testSubset: numberFlag(v, 'test-subset', { integer: true, min: 1 }),
+    maxSteps: numberFlag(v, 'max-steps', { integer: true, min: 1 }),
+  };
+  for (const k of Object.keys(config) as Array<keyof TrainRunConfig>) if (config[k] === undefined) delete config[k];
+  return config;
+}
+
+/** Trains with a progress bar on stderr and a summary on stdout. */
+export async function trainWithProgress(config: TrainRunConfig, runDir: string, resume: boolean, label: string = config.method): Promise<TrainRunResults> {
+  let bar: ProgressBar | undefined;
+  const results = await runTraining(config, runDir, {
+    resume,
+    onStart: (info) => {
+      const what = `${config.dataset} ${config.arch} ${config.method}: ${info.trainExamples} examples, ${info.parameters} parameters`;
+      process.stderr.write(`${info.resumed ? 'resuming' : 'training'} ${what} → ${runDir}\n`);
+    },
+    onBatchEnd: (r) => {
+      bar ??= new ProgressBar(`${label} epoch ${r.epoch + 1}/${config.epochs}`, r.batchesPerEpoch);
+      const parts = Object.fromEntries(Object.entries(r.parts).filter(([k]) => k !== 'total').map(([k, x]) => [k, x]));
+      bar.update(r.batch + 1, { loss: r.loss, ...(Object.keys(parts).length > 1 ? parts : {}), 'img/s': Math.round(r.imagesPerSecond) });
+    },
+    onEpochEnd: (r) => {
+      bar?.done(`${label} epoch ${r.epoch + 1}/${config.epochs}: loss ${r.loss.toFixed(4)}, ${r.imagesPerSecond.toFixed(0)} img/s, ${r.seconds.toFixed(0)} s`);
+      bar = undefined;
+    },
+  });
+  bar?.done();
+  return results;
+}
+
+export async function trainCommand(argv: string[]): Promise<void> {
+  const v = parseFlags(argv, TRAIN_FLAGS, 'train');
+  if (v.help) { process.stdout.write(TRAIN_HELP); return; }
+  const config = trainConfigFromFlags(v);
+  const runDir = String(v['run-dir'] ?? path.join('runs', defaultRunName(config)));
+  const results = await trainWithProgress(config, runDir, v.resume === true);
+  process.stdout.write(`clean test accuracy ${(100 * results.metrics.cleanTestAccuracy).toFixed(2)} % on ${results.metrics.testExamples} examples` +
+    ` (train ${results.timings.trainSeconds.toFixed(0)} s); results: ${path.join(runDir, 'results.json')}\n`);
+}
