@@ -52,7 +52,8 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
     const { data, specs } = await tf.io.encodeWeights(named);
     fs.writeFileSync(path.join(tmp, FILES.optimizerData), Buffer.from(data));
     fs.writeFileSync(path.join(tmp, FILES.optimizer), JSON.stringify({ className: optimizer.getClassName(), config: optimizer.getConfig(), specs }));
-    tf.dispose(named.map((n) => n.tensor));
+    // getWeights hands out the optimizer's live slot variables (keep them) plus a fresh iteration count
+    tf.dispose(named.map((n) => n.tensor).filter((t) => !(t instanceof tf.Variable)));
   }
   fs.writeFileSync(path.join(tmp, FILES.state), JSON.stringify(state, null, 2));
   // swap into place: the previous checkpoint survives until the new one is complete

@@ -20,8 +20,9 @@ export function createOptimizer({ name = 'sgd', learningRate = 0.01, momentum = 
 
 /** Changes the learning rate of a live optimizer (tfjs exposes a setter only on SGD/momentum). */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) optimizer.setLearningRate(learningRate);
-  else (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(learningRate); // SGD, momentum: cached −lr scalar
+  else o.learningRate = learningRate; // Adam reads the field on every step
 }
 
 /**
