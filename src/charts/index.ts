@@ -1,0 +1,6 @@
+export * from './types';
+export * from './tsne-scatter';
+export * from './accuracy-curve';
+export * from './ablation-bars';
+export * from './render';
+export * from './display';

@@ -1,0 +1,11 @@
+export * from './defenses';
+export * from './paper-numbers';
+export type { PaperTableOptions } from './frame';
+export { PAPER_SUFFIX } from './frame';
+export { columnDecimals } from './format';
+export * from './match-rate-table';
+export * from './robustness-table';
+export * from './mmc-comparison-table';
+export * from './adaptive-attack-table';
+export * from './cosine-table';
+export * from './export';

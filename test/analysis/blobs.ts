@@ -1,0 +1,20 @@
+import { seededRandom } from '../../src/analysis/random';
+
+/** Isotropic Gaussian blobs: `perClass` points around each of `k` random centers (spread `spread`). */
+export function gaussianBlobs(k: number, perClass: number, dim: number, seed: number, spread = 0.3, centerScale = 10): {
+  rows: number[][];
+  labels: number[];
+  centers: number[][];
+} {
+  const r = seededRandom(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const centers = Array.from({ length: k }, () => Array.from({ length: dim }, () => gauss() * centerScale));
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < k * perClass; i++) {
+    const c = i % k;
+    rows.push(centers[c].map((v) => v + gauss() * spread));
+    labels.push(c);
+  }
+  return { rows, labels, centers };
+}
