@@ -28,3 +28,22 @@ export {
   type AttackName,
   type AttackOptionsMap,
 } from './registry';
+export {
+  adaptiveObjective,
+  adaptiveObjectiveDefaults,
+  adaptiveObjectiveForMethod,
+  adaptiveObjectiveNames,
+  adaptiveObjectives,
+  ceAdaptiveLoss,
+  matAdaptiveLoss,
+  mmcAdaptiveLoss,
+  tradesAdaptiveLoss,
+  type AdaptiveObjectiveName,
+  type AdaptiveObjectiveOptionsMap,
+  type AdaptiveObjectiveSpec,
+  type DisposableAdaptiveLoss,
+  type FeatureAttackTarget,
+  type MatAdaptiveOptions,
+  type MmcAdaptiveOptions,
+  type TradesAdaptiveOptions,
+} from './adaptive-objectives';

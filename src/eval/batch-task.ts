@@ -1,0 +1,77 @@
+/**
+ * The unit of evaluation work, identical in-process and in a worker thread: one task (clean prediction or
+ * one attack step) on one batch. The evaluator — not the attack — decides success (foolbox's split):
+ * fixed-ε results are projected onto B∞(x, ε) ∩ [0,1] before they are classified (any excess is reported),
+ * minimisation results are classified as returned and their L2 distance measured.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { runAttack, type AttackTarget } from '../attacks';
+import { adaptiveObjective, type DisposableAdaptiveLoss } from '../attacks/adaptive-objectives';
+import type { AttackStepSpec } from './plan';
+
+/** What the evaluator needs from a model: logits; feature-space adaptive objectives also use φ and the head. */
+export interface EvalModel extends AttackTarget {
+  features?(x: tf.Tensor4D, training?: boolean): tf.Tensor2D;
+  headKernel?(): tf.Tensor2D;
+}
+
+export type EvalTask = { kind: 'clean' } | { kind: 'attack'; step: AttackStepSpec };
+
+/** Per-sample results of a task on a batch (plain arrays: they cross thread boundaries). */
+export interface TaskResult {
+  /** clean: 1 where the prediction equals the label */
+  correct?: Uint8Array;
+  /** attack: 1 where the adversarial is misclassified */
+  success?: Uint8Array;
+  /** minimisation attacks: ‖x' − x‖₂ per sample (NaN where unsuccessful) */
+  l2?: Float32Array;
+  /** fixed-ε attacks: how far the raw output left B∞(x, ε) ∩ [0,1] before projection (0 when inside) */
+  maxViolation?: number;
+  seconds: number;
+}
+
+/** Runs `task` on the batch (x, y); reads back only per-sample flags and norms. Inputs are not disposed. */
+export async function runTaskOnBatch(model: EvalModel, task: EvalTask, x: tf.Tensor4D, y: tf.Tensor1D): Promise<TaskResult> {
+  const started = performance.now();
+  if (task.kind === 'clean') {
+    const ok = tf.tidy(() => model.logits(x, false).argMax(1).equal(y.toInt()));
+    const correct = new Uint8Array(await ok.data());
+    ok.dispose();
+    return { correct, seconds: (performance.now() - started) / 1000 };
+  }
+  const step = task.step;
+  let loss: DisposableAdaptiveLoss | undefined;
+  const options: Record<string, unknown> = { ...step.options };
+  if (step.attack === 'adaptive-pgd' && step.objective !== undefined) {
+    loss = adaptiveObjective(step.objective.name, model, step.objective.options);
+    options.loss = loss;
+  }
+  let xAdv: tf.Tensor4D;
+  try {
+    xAdv = runAttack(step.attack, model, x, y, options);
+  } finally {
+    loss?.dispose();
+  }
+  if (step.kind === 'fixed-epsilon') {
+    const eps = step.epsilon ?? 0;
+    const [okT, violT] = tf.tidy(() => {
+      const lo = tf.maximum(x.sub(eps), 0);
+      const hi = tf.minimum(x.add(eps), 1);
+      const projected = tf.minimum(tf.maximum(xAdv, lo), hi) as tf.Tensor4D;
+      const violation = xAdv.sub(projected).abs().max();
+      return [model.logits(projected, false).argMax(1).notEqual(y.toInt()), violation];
+    });
+    const [ok, viol] = await Promise.all([okT.data(), violT.data()]);
+    tf.dispose([okT, violT, xAdv]);
+    return { success: new Uint8Array(ok), maxViolation: viol[0], seconds: (performance.now() - started) / 1000 };
+  }
+  const [okT, normT] = tf.tidy(() => {
+    const ok = model.logits(xAdv, false).argMax(1).notEqual(y.toInt());
+    const d = xAdv.sub(x);
+    const norms = d.reshape([d.shape[0], -1]).square().sum(1).sqrt();
+    return [ok, tf.where(ok, norms, tf.fill(norms.shape, NaN))];
+  });
+  const [ok, norms] = await Promise.all([okT.data(), normT.data()]);
+  tf.dispose([okT, normT, xAdv]);
+  return { success: new Uint8Array(ok), l2: new Float32Array(norms), seconds: (performance.now() - started) / 1000 };
+}
