@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmConvGradients } from './wasm-conv-gradients';
 import { registerWasmFastKernels } from './wasm-fast-kernels';
+import { registerThreadedWasm } from './wasm-threads';
+import * as os from 'node:os';
 
 export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -45,10 +47,12 @@ async function activate(name: BackendName): Promise<Omit<BackendInfo, 'skipped' 
     case 'wasm': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-      // The threaded wasm build spawns workers from a blob: URL, which Node cannot do.
+      // tfjs' own loader of the threaded build needs blob: workers (browsers only); ours loads it from files
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       registerWasmConvGradients();
       registerWasmFastKernels();
+      const threads = wasmThreads();
+      if (threads > 1) await registerThreadedWasm(threads);
       if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to initialise');
       return { tfBackend: 'wasm', threads: wasm.getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
     }
@@ -56,6 +60,17 @@ async function activate(name: BackendName): Promise<Omit<BackendInfo, 'skipped' 
       if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to initialise');
       return { tfBackend: 'cpu', threads: 1 };
   }
+}
+
+/** XNNPACK threads for wasm: MAT_WASM_THREADS, else one per core (at most 8, the build's pool size). */
+function wasmThreads(): number {
+  const env = process.env.MAT_WASM_THREADS;
+  if (env !== undefined) {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1 || n > 8) throw new RangeError(`MAT_WASM_THREADS must be an integer 1..8, got '${env}'`);
+    return n;
+  }
+  return Math.min(8, Math.max(1, os.cpus().length));
 }
 
 let current: BackendInfo | undefined;

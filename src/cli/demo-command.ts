@@ -26,7 +26,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const pgdSubset = numberFlag(v, 'pgd-subset', { integer: true, min: 1 }) ?? 1000;
   const runsDir = String(v['runs-dir'] ?? path.join('runs', 'demo'));
   const base = {
-    dataset: 'mnist' as const, arch: 'smallcnn' as const, epochs, batchSize: 128, optimizer: 'sgd' as const, learningRate: 0.01, momentum: 0.9, seed: 0,
+    dataset: 'mnist' as const, arch: 'smallcnn' as const, epochs, batchSize: 128, optimizer: 'sgd' as const, learningRate: 0.05, momentum: 0.9, seed: 0,
   };
   const rows: Array<{ name: string; config: TrainRunConfig }> = [
     { name: 'Natural', config: { ...base, method: 'natural' } },
