@@ -23,6 +23,7 @@ interface EmscriptenModule {
   HEAPU8: Uint8Array;
   wasmMemory: { buffer: ArrayBufferLike };
   tfjs?: Record<string, unknown>;
+  PThread: { runningWorkers: Array<{ unref(): void }>; unusedWorkers: Array<{ unref(): void }> };
 }
 
 /** Writes the pthread worker script to a content-addressed temp file (shared by concurrent processes). */
@@ -75,7 +76,7 @@ async function loadThreadedModule(threads: number): Promise<EmscriptenModule> {
 
 /**
  * Replaces the registered 'wasm' backend by the threaded build with `threads` XNNPACK threads.
- * Call before tf.setBackend('wasm'). Returns the thread count the pool actually got.
+ * Call before tf.setBackend('wasm').
  */
 export async function registerThreadedWasm(threads: number): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -84,7 +85,10 @@ export async function registerThreadedWasm(threads: number): Promise<void> {
   wasm.setThreadsCount(threads);
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', () => {
-    const backend = new wasm.BackendWasm(module as never);
+    const backend = new wasm.BackendWasm(module as never); // creates the XNNPACK thread pool
+    // Emscripten ref()s a worker while it runs a pthread; XNNPACK's pool threads live forever, so
+    // they would keep Node from exiting when the program is done
+    for (const w of [...module.PThread.runningWorkers, ...module.PThread.unusedWorkers]) w.unref();
     const read = backend.typedArrayFromHeap.bind(backend);
     backend.typedArrayFromHeap = (info) => {
       if (module.HEAPU8.buffer !== module.wasmMemory.buffer) module.HEAPU8 = new Uint8Array(module.wasmMemory.buffer);
