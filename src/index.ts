@@ -1,1 +1,12 @@
-export {};
+/** The workbench's public API, one namespace per concept (notebooks import from here or from a folder). */
+export * as backend from './backend';
+export * as data from './data';
+export * as models from './models';
+export * as losses from './losses';
+export * as attacks from './attacks';
+export * as train from './train';
+export * as evaluation from './eval';
+export * as analysis from './analysis';
+export * as charts from './charts';
+export * as tables from './tables';
+export * as run from './run';

@@ -1,12 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { LossResult } from '../losses/loss-result';
 import type { Classifier } from '../models/classifier';
 
-/** What one training step minimises. `parts` are logged (FTC, SO, BIBO, …); `logits` give batch accuracy. */
-export interface LossResult {
-  total: tf.Scalar;
-  parts?: Record<string, tf.Scalar>;
-  logits?: tf.Tensor2D;
-}
-
-/** A training method's loss, called inside optimizer.minimize (so it must stay differentiable). */
+/** A training method's loss (see losses/objective.ts), called inside optimizer.minimize. */
 export type LossFn = (model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, step: number) => LossResult;

@@ -1,0 +1,3 @@
+export * from './paths';
+export * from './provenance';
+export * from './train-run';
