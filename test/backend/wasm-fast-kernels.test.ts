@@ -62,3 +62,12 @@ test('MaxPoolGrad matches cpu, including ties, padding and overlapping windows',
     for (const [w, c] of pairs) assert.ok(relError(w, c) < 1e-6, `pool ${size}/${stride}/${pad}: ${relError(w, c)}`);
   }
 });
+
+test('Sum over leading axes (bias gradients) matches cpu, with and without keepDims; other reductions too', async () => {
+  const pairs = await onBoth(() => tf.tidy(() => {
+    const x = seeded([3, 5, 4, 6], 11);
+    return [x.sum([0, 1, 2]), x.sum([2, 1, 0], true), x.sum([0, 1, 2, 3]), x.sum(-1), x.sum([0, 2]),
+      seeded([7, 9], 12).sum(0), tf.grad((b: tf.Tensor) => x.add(b).square().sum())(seeded([6], 13))];
+  }));
+  for (const [w, c] of pairs) assert.ok(relError(w, c) < 1e-5, `rel. error ${relError(w, c)}`);
+});
