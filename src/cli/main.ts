@@ -6,6 +6,8 @@ import { BENCH_HELP, benchCommand } from './bench-command';
 import { DEMO_HELP, demoCommand } from './demo-command';
 import { EVAL_HELP, evalCommand } from './eval-command';
 import { TRAIN_HELP, trainCommand } from './train-command';
+import { ANALYZE_HELP, analyzeCommand } from './analyze-command';
+import { REPRODUCE_HELP, reproduceCommand } from './reproduce-command';
 
 interface Command { run(argv: string[]): Promise<void>; help: string; summary: string }
 
@@ -14,6 +16,8 @@ const COMMANDS: Record<string, Command> = {
   eval: { run: evalCommand, help: EVAL_HELP, summary: 'evaluate a trained model (clean accuracy, attacks)' },
   bench: { run: benchCommand, help: BENCH_HELP, summary: 'throughput of training and PGD steps, beside PyTorch' },
   demo: { run: demoCommand, help: DEMO_HELP, summary: 'the main job of `npm start`' },
+  analyze: { run: analyzeCommand, help: ANALYZE_HELP, summary: 'feature analysis of a run: Tables 1 and 5, Figure 1' },
+  reproduce: { run: reproduceCommand, help: REPRODUCE_HELP, summary: 'train, attack and analyse every row of a profile' },
 };
 
 const USAGE = `usage: mat <command> [flags]   (mat <command> --help for its flags)

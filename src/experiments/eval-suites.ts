@@ -1,0 +1,133 @@
+/**
+ * The attacks behind each table and figure, as plain JSON step specifications built from a profile budget.
+ * A step is identified by its key (e.g. `pgd@0.3`); steps with equal keys *and* equal specs are computed
+ * once per model and shared between suites (Table 4's PGD is Table 2's).
+ */
+import type { AttackName } from '../attacks';
+import { adaptiveObjectiveForMethod } from '../attacks/adaptive-objectives';
+import type { DatasetBudget } from './profiles';
+import { TABLE3_EPSILONS, TABLE3_STEP } from './profiles';
+
+/** One attack evaluation of a model. */
+export interface EvalStepSpec {
+  /** unique per model: 'pgd@0.3', 'cw-l2', 'sweep@0.15', 'pgd10-tar@8/255', 'adaptive-pgd@0.3' */
+  key: string;
+  attack: AttackName;
+  /** fixed-ε: robust accuracy within B∞(x, ε); minimization: L2 norm of the smallest adversarial found */
+  kind: 'fixed-epsilon' | 'minimization';
+  epsilon?: number;
+  /** the attack's options (JSON) */
+  options: Record<string, number | string | boolean>;
+  /** adaptive-pgd: the objective it maximises (§4.4), built per model from its training settings */
+  objective?: { name: string; options: Record<string, number> };
+  /** seeded test subset (omitted = the full test split) */
+  subset?: number;
+  subsetSeed: number;
+  batchSize: number;
+  /** also run src/eval's gradient-masking sanity checks (Table 2's PGD) */
+  sanity?: boolean;
+}
+
+/** Suites: one per table / figure that needs attacks. */
+export const EVAL_SUITE_NAMES = ['robustness', 'epsilon-sweep', 'mmc-comparison', 'adaptive'] as const;
+export type EvalSuiteName = (typeof EVAL_SUITE_NAMES)[number];
+
+/** What a suite may depend on besides the budget: the trained model's method and resolved settings. */
+export interface SuiteContext {
+  method: string;
+  /** the run's resolved objective settings (results.json `objective.settings`: alpha, beta, …) */
+  settings: Record<string, unknown>;
+}
+
+/** ε as a short label: 0.3 → '0.3', 8/255 → '8/255'. */
+export function epsilonLabel(epsilon: number): string {
+  const levels = epsilon * 255;
+  const tenths = epsilon * 10;
+  if (Math.abs(levels - Math.round(levels)) < 1e-9 && Math.abs(tenths - Math.round(tenths)) > 1e-9) return `${Math.round(levels)}/255`;
+  return String(Number(epsilon.toPrecision(6)));
+}
+
+function subsetOf(budget: DatasetBudget, subset: number | undefined) {
+  return { ...(subset !== undefined ? { subset } : {}), subsetSeed: budget.train.seed, batchSize: budget.eval.batchSize };
+}
+
+/** The PGD of Tables 2 and 4 (TRADES' evaluation attack on MNIST: ε 0.3, step 0.01, 40 steps). */
+export function tablePgdStep(budget: DatasetBudget): EvalStepSpec {
+  const p = budget.eval.pgd;
+  return {
+    key: `pgd@${epsilonLabel(p.epsilon)}`, attack: 'pgd', kind: 'fixed-epsilon', epsilon: p.epsilon,
+    options: { epsilon: p.epsilon, stepSize: p.stepSize, steps: p.steps, restarts: p.restarts, randomStart: true, seed: 0 },
+    ...subsetOf(budget, budget.eval.subset), sanity: true,
+  };
+}
+
+/** C&W L2 and DDN of Table 2 (mean L2 norm of the adversarial examples). */
+export function minimizationSteps(budget: DatasetBudget): EvalStepSpec[] {
+  const common = subsetOf(budget, budget.eval.minimizationSubset);
+  return [
+    { key: 'cw-l2', attack: 'cw-l2', kind: 'minimization', options: { ...budget.eval.cw, seed: 0 }, ...common },
+    { key: 'ddn', attack: 'ddn', kind: 'minimization', options: { ...budget.eval.ddn, seed: 0 }, ...common },
+  ];
+}
+
+/** Figure 2: PGD at each ε of the sweep, step size 2.5·ε/steps. */
+export function sweepSteps(budget: DatasetBudget): EvalStepSpec[] {
+  const s = budget.eval.sweep;
+  return s.epsilons.map((epsilon) => ({
+    key: `sweep@${epsilonLabel(epsilon)}`, attack: 'pgd' as const, kind: 'fixed-epsilon' as const, epsilon,
+    options: { epsilon, stepSize: (2.5 * epsilon) / s.steps, steps: s.steps, randomStart: true, seed: 0 },
+    ...subsetOf(budget, s.subset),
+  }));
+}
+
+/** The Table 3 column a step fills: 'PGD10-tar ε=8/255' etc. (the paper's CIFAR-10 radius names). */
+export interface MmcStepColumn { column: string; spec: EvalStepSpec }
+
+/**
+ * Table 3: targeted (random target class, seeded) and untargeted PGD with the short and long budgets
+ * at the paper's two radii scaled to the dataset (`epsilonScale`; MNIST: ×0.3/(8/255), so 8/255 → 0.3 and
+ * 16/255 → 0.6), step size 2/255 × the same scale.
+ */
+export function mmcComparisonSteps(budget: DatasetBudget): MmcStepColumn[] {
+  const m = budget.eval.mmc;
+  const out: MmcStepColumn[] = [];
+  for (const paperEps of TABLE3_EPSILONS) {
+    const epsilon = Math.min(1, paperEps * m.epsilonScale);
+    const stepSize = TABLE3_STEP * m.epsilonScale;
+    for (const [steps, name] of [[m.shortSteps, 10], [m.longSteps, 50]] as const) {
+      for (const targeted of [true, false]) {
+        const column = `PGD${name}-${targeted ? 'tar' : 'un'} ε=${epsilonLabel(paperEps)}`;
+        out.push({
+          column,
+          spec: {
+            key: `pgd${steps}-${targeted ? 'tar' : 'un'}@${epsilonLabel(epsilon)}`, attack: 'pgd', kind: 'fixed-epsilon', epsilon,
+            options: { epsilon, stepSize, steps, randomStart: true, seed: 0, ...(targeted ? { target: 'random' } : {}) },
+            ...subsetOf(budget, m.subset),
+          },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Table 4: the table's PGD and adaptive PGD (same budget) maximising the model's own training loss. */
+export function adaptiveSteps(budget: DatasetBudget, context: SuiteContext): EvalStepSpec[] {
+  const pgd = tablePgdStep(budget);
+  const objective = adaptiveObjectiveForMethod(context.method, context.settings);
+  return [pgd, {
+    ...pgd, key: `adaptive-pgd@${epsilonLabel(pgd.epsilon!)}`, attack: 'adaptive-pgd', sanity: false,
+    objective: { name: objective.name, options: { ...objective.options } },
+  }];
+}
+
+/** The steps of a suite (unknown names throw a RangeError naming the valid ones). */
+export function evalSuite(name: EvalSuiteName, budget: DatasetBudget, context: SuiteContext): EvalStepSpec[] {
+  switch (name) {
+    case 'robustness': return [tablePgdStep(budget), ...minimizationSteps(budget)];
+    case 'epsilon-sweep': return sweepSteps(budget);
+    case 'mmc-comparison': return mmcComparisonSteps(budget).map((c) => c.spec);
+    case 'adaptive': return adaptiveSteps(budget, context);
+    default: throw new RangeError(`unknown evaluation suite '${String(name)}'; valid suites: ${EVAL_SUITE_NAMES.join(', ')}`);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The pipeline layer shared by the notebooks and the CLI (`mat reproduce`, `mat analyze`): compute
+ * profiles, the paper's table rows as training configurations, cached steps (train → evaluate →
+ * analyse features) keyed by their full configuration, and the tables / figures built from their results.
+ */
+export * from './profiles';
+export * from './rows';
+export * from './cache';
+export * from './results-root';
+export * from './progress';
+export * from './train-step';
+export * from './eval-suites';
+export * from './evaluate-step';
+export * from './feature-step';
+export * from './report';
+export * from './reproduce';
+export * from './tour';

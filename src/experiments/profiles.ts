@@ -1,0 +1,359 @@
+/**
+ * Compute profiles: how much of the paper's protocol each kind of machine can afford. A profile holds one
+ * budget per dataset; every number below is a choice, and the comment next to it says why.
+ *
+ * - `smoke`: CI and `npm run notebooks` — every notebook in seconds on 2 CPU cores. The numbers it produces
+ *   are meaningless (models trained for ~15 steps); it only proves that every step runs end to end.
+ * - `cpu` (the notebooks' default): what a laptop / 2-core box does in minutes to hours with the wasm
+ *   backend. Full MNIST training set, 1–2 epochs, 10-step inner maximisation, attacks on test subsets.
+ * - `paper`: the paper's / TRADES' settings, for a GPU machine (`@tensorflow/tfjs-node-gpu`).
+ *
+ * Throughput measured on this project's 2-core machine (wasm backend, XNNPACK, SIMD, other jobs running),
+ * SmallCNN on MNIST — the basis of the time estimates quoted below (1 thread; with 2 XNNPACK threads,
+ * MAT_WASM_THREADS, the first two rise to ≈ 410 and ≈ 60 img/s):
+ *   natural training ≈ 230–285 img/s (one MNIST epoch ≈ 3.5–4.5 min);
+ *   training with a 10-step inner maximisation (AT, TRADES, MAT+BIBO, AT-MMC) ≈ 35 img/s (≈ 29 min/epoch);
+ *   one attack step (forward + input gradient) ≈ 400 image-steps/s (PGD-40 on 1,000 images ≈ 100 s).
+ *
+ * The paper's appendix with its hyper-parameters (Appendix C, attack parameters) is missing from the text
+ * we have; where it is silent we follow TRADES (Zhang et al. 2019) and foolbox, as src/attacks does.
+ */
+import type { Arch } from '../models';
+import type { OptimizerName } from '../train/optimizer';
+
+/** The profiles. */
+export const PROFILE_NAMES = ['smoke', 'cpu', 'paper'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+/** Datasets an experiment can run on (CIFAR-10 only in the `paper` profile). */
+export const EXPERIMENT_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
+export type ExperimentDataset = (typeof EXPERIMENT_DATASETS)[number];
+
+/** An L∞ PGD budget. */
+export interface LinfBudget {
+  epsilon: number;
+  stepSize: number;
+  steps: number;
+}
+
+/** Everything one profile spends on one dataset. */
+export interface DatasetBudget {
+  model: {
+    arch: Arch;
+    /** width of φ (architecture default when omitted) */
+    featureDim?: number;
+    /** wrn only */
+    depth?: number;
+    width?: number;
+  };
+  train: {
+    /** seeded subset of the training split (omitted = all of it) */
+    trainSubset?: number;
+    /** test examples for the clean accuracy written to results.json (omitted = full test split) */
+    testSubset?: number;
+    /** epochs of rows without an inner maximisation (Natural, MAT, MAT+SO) */
+    epochs: number;
+    /** epochs of rows with one (AT, TRADES, MAT+BIBO, MAT+SO+BIBO, AT-MMC): ~10× dearer per epoch */
+    innerMaxEpochs: number;
+    /** stop after this many optimizer steps (smoke) */
+    maxSteps?: number;
+    batchSize: number;
+    optimizer: OptimizerName;
+    learningRate: number;
+    momentum: number;
+    /** epochs (0-based) at which the rate is multiplied by 0.1 */
+    lrMilestones?: number[];
+    seed: number;
+  };
+  /** inner maximisation of AT / TRADES / BIBO / AT-MMC during training */
+  innerMax: LinfBudget;
+  eval: {
+    /** seeded test subset attacked by the fixed-ε attacks (omitted = full test split) */
+    subset?: number;
+    /** the PGD of Tables 2 and 4 (and of the features behind Tables 1 and 5) */
+    pgd: LinfBudget & { restarts: number };
+    /** seeded test subset for the minimisation attacks (C&W, DDN) */
+    minimizationSubset?: number;
+    cw: { binarySearchSteps: number; steps: number };
+    ddn: { steps: number };
+    /** Figure 2: PGD at each ε, step size 2.5·ε/steps (Madry et al.'s rule) */
+    sweep: { epsilons: number[]; steps: number; subset?: number };
+    /**
+     * Table 3 (the MMC comparison): targeted (random target) and untargeted PGD with `shortSteps` and
+     * `longSteps` iterations at the paper's ε = 8/255 and 16/255 times `epsilonScale` (1 on CIFAR-10),
+     * step size 2/255 times `epsilonScale` (Pang et al. 2020).
+     */
+    mmc: { epsilonScale: number; shortSteps: number; longSteps: number; subset?: number };
+    /** examples per attack batch */
+    batchSize: number;
+  };
+  analysis: {
+    /** seeded test examples whose clean / PGD / DDN features are analysed (Tables 1 and 5, Figure 1) */
+    points: number;
+    /** at most this many clean points go into Ward's clustering */
+    wardMaxPoints: number;
+    /** t-SNE: points drawn from each set (clean, PGD) — twice this many are embedded */
+    tsnePointsPerSet: number;
+    tsneIterations: number;
+    /** DDN iterations for the DDN features of Table 1 */
+    ddnSteps: number;
+  };
+  /** the tiny MAT run of 01-tour */
+  tour: { trainSubset?: number; epochs: number; maxSteps?: number };
+}
+
+/** A named profile: a budget per dataset. */
+export interface ProfileDefinition {
+  /** folder name under the results root */
+  name: string;
+  description: string;
+  datasets: Partial<Record<ExperimentDataset, DatasetBudget>>;
+}
+
+/** The paper's Table 3 radii (CIFAR-10) and PGD step (Pang et al. 2020). */
+export const TABLE3_EPSILONS = [8 / 255, 16 / 255] as const;
+export const TABLE3_STEP = 2 / 255;
+
+/** MNIST ε / CIFAR-10 ε: Table 3's radii are scaled by this on MNIST (8/255 → 0.3, 16/255 → 0.6). */
+export const MNIST_TABLE3_SCALE = 0.3 / (8 / 255);
+/** Fashion-MNIST ε (0.1) / CIFAR-10 ε (8/255): 8/255 → 0.1, 16/255 → 0.2. */
+export const FASHION_TABLE3_SCALE = 0.1 / (8 / 255);
+
+const range = (from: number, to: number, by: number): number[] => {
+  const out: number[] = [];
+  for (let i = 0; from + i * by <= to + 1e-12; i++) out.push(Number((from + i * by).toFixed(6)));
+  return out;
+};
+
+// ---- smoke ---------------------------------------------------------------------------------------
+
+/**
+ * smoke, MNIST-like (28×28×1). Budget: the whole notebook suite (8 trained rows, every table and figure)
+ * in a few minutes on 2 busy cores. Inner maximisation 2 steps of 0.15 (2 × 0.15 = 0.3 = ε: still reaches
+ * the ball's surface); attacks 3 PGD steps on 100 images; C&W 1 × 10 steps and DDN 10 steps on 50 images;
+ * t-SNE on 50 + 50 points for 200 iterations.
+ */
+function smokeBudget(epsilon: number, sweep: number[], scale: number): DatasetBudget {
+  return {
+    model: { arch: 'smallcnn' },
+    train: {
+      trainSubset: 1000, // enough distinct batches for 15 steps of 32
+      testSubset: 200,
+      epochs: 1,
+      innerMaxEpochs: 1,
+      maxSteps: 15, // ~2 s (natural) to ~6 s (2-step inner max) per row
+      batchSize: 32,
+      optimizer: 'adam', // moves further than SGD in 15 steps, so the smoke models are not all at chance
+      learningRate: 1e-3,
+      momentum: 0.9,
+      seed: 0,
+    },
+    innerMax: { epsilon, stepSize: epsilon / 2, steps: 2 },
+    eval: {
+      subset: 100,
+      pgd: { epsilon, stepSize: epsilon / 3, steps: 3, restarts: 1 },
+      minimizationSubset: 50,
+      cw: { binarySearchSteps: 1, steps: 10 },
+      ddn: { steps: 10 },
+      sweep: { epsilons: sweep, steps: 3, subset: 100 },
+      mmc: { epsilonScale: scale, shortSteps: 2, longSteps: 4, subset: 50 },
+      batchSize: 100,
+    },
+    analysis: { points: 100, wardMaxPoints: 100, tsnePointsPerSet: 50, tsneIterations: 200, ddnSteps: 10 },
+    tour: { trainSubset: 1000, epochs: 1, maxSteps: 15 },
+  };
+}
+
+// ---- cpu -----------------------------------------------------------------------------------------
+
+/**
+ * cpu, MNIST (and, with its own ε, Fashion-MNIST). Estimated cost on the 2-core wasm machine above:
+ *  - training: full 60k training set, batch 128, Adam lr 1e-3 for every row. TRADES trains with SGD lr
+ *    0.01 momentum 0.9 for 100 epochs; in 1–2 epochs that optimizer leaves the MAT rows behind (FTC is a
+ *    bounded cosine loss whose gradient scales with 1/‖φ‖) — measured on full MNIST, one epoch, MAT (SO):
+ *    SGD 0.01 → 93.6 % test accuracy (45 % running train accuracy after 300 steps), Adam 1e-3 → 98.3 %
+ *    (83 % after 300 steps); natural training with SGD reaches 97.6 %. One optimizer for all rows keeps
+ *    the comparison fair; the paper profile keeps TRADES' SGD schedule.
+ *    Rows without an inner max get 2 epochs (≈ 8 min each: Natural, MAT, MAT+SO); rows with one get
+ *    1 epoch (≈ 30 min each: AT, TRADES, MAT+BIBO, MAT+SO+BIBO, AT-MMC). All 8 rows ≈ 3 h, paid once:
+ *    every notebook after the first that needs a row reuses it. TRADES trains 100 epochs; one epoch of
+ *    adversarial training at ε = 0.3 is far from converged, so expect robust accuracies well below the
+ *    paper's (the *ordering* of the rows is what this profile can show).
+ *  - inner maximisation: 10 steps of 0.03 instead of TRADES' 40 of 0.01 (4× cheaper). With step 0.01,
+ *    ten signed steps move at most 0.1 = ε/3 from the random start and never reach the surface of the
+ *    ε = 0.3 ball where the worst case lives; 10 × 0.03 = 0.3 = ε can reach any point of the ball.
+ *  - evaluation: clean accuracy on the full 10k test set (seconds); PGD-40 (ε 0.3, step 0.01, random
+ *    start — the TRADES/Madry MNIST attack, not weakened) on a seeded 1,000-image subset (≈ 100 s per
+ *    model, ±1.5 % binomial std at 80 %); C&W (5 binary steps × 100 Adam steps, the attacks' CPU budget —
+ *    it over-estimates the L2 on MNIST, see src/attacks/README.md) and DDN (100 steps, the DDN paper's
+ *    evaluation budget) on 200 images (≈ 4 + 1 min per model).
+ *  - Figure 2: PGD-20 at 8 radii on 500 images (≈ 3.5 min per model); Table 3: PGD-10/50 targeted and
+ *    untargeted at 2 radii on 500 images (≈ 5 min per model); Table 4: adaptive PGD-40 on the 1,000.
+ *  - features: 1,000 test images (Ward on all 1,000; ±1.5 % on a match rate), DDN-100 on them
+ *    (≈ 4 min per model), t-SNE of 250 clean + 250 PGD points for 1,000 iterations (≈ 10 s).
+ */
+function cpuBudget(epsilon: number, innerStep: number, evalStep: number, sweep: number[], scale: number): DatasetBudget {
+  return {
+    model: { arch: 'smallcnn' },
+    train: {
+      epochs: 2,
+      innerMaxEpochs: 1,
+      batchSize: 128,
+      optimizer: 'adam',
+      learningRate: 1e-3,
+      momentum: 0.9,
+      seed: 0,
+    },
+    innerMax: { epsilon, stepSize: innerStep, steps: 10 },
+    eval: {
+      subset: 1000,
+      pgd: { epsilon, stepSize: evalStep, steps: 40, restarts: 1 },
+      minimizationSubset: 200,
+      cw: { binarySearchSteps: 5, steps: 100 },
+      ddn: { steps: 100 },
+      sweep: { epsilons: sweep, steps: 20, subset: 500 },
+      mmc: { epsilonScale: scale, shortSteps: 10, longSteps: 50, subset: 500 },
+      batchSize: 250,
+    },
+    analysis: { points: 1000, wardMaxPoints: 1000, tsnePointsPerSet: 250, tsneIterations: 1000, ddnSteps: 100 },
+    // 01-tour's MAT run: 5,000 images, one epoch (≈ 25 s) — a tour, not a result
+    tour: { trainSubset: 5000, epochs: 1 },
+  };
+}
+
+// ---- paper ---------------------------------------------------------------------------------------
+
+/**
+ * paper, MNIST: TRADES' MNIST protocol (train_trades_mnist.py: 100 epochs, batch 128, SGD lr 0.01
+ * momentum 0.9, rate ×0.1 at epochs 55, 75, 90 (1-based), inner max ε 0.3 / step 0.01 / 40 steps;
+ * evaluation PGD-40 step 0.01 on the full test set) on the paper's MNIST network, "VGG Net" (§4.2; our
+ * VGG-style net, src/models/vgg.ts — the paper gives no details). C&W with foolbox's budget (9 binary
+ * steps × 10,000), DDN 100 steps, both on the full test set; features of the full test set.
+ * Hours on a GPU; not meant for a CPU.
+ */
+function paperMnistBudget(epsilon: number, sweep: number[], scale: number): DatasetBudget {
+  return {
+    model: { arch: 'vgg' },
+    train: {
+      epochs: 100,
+      innerMaxEpochs: 100,
+      batchSize: 128,
+      optimizer: 'sgd',
+      learningRate: 0.01,
+      momentum: 0.9,
+      lrMilestones: [54, 74, 89],
+      seed: 0,
+    },
+    innerMax: { epsilon, stepSize: 0.01, steps: 40 },
+    eval: {
+      pgd: { epsilon, stepSize: 0.01, steps: 40, restarts: 1 },
+      cw: { binarySearchSteps: 9, steps: 10000 },
+      ddn: { steps: 100 },
+      sweep: { epsilons: sweep, steps: 40 },
+      mmc: { epsilonScale: scale, shortSteps: 10, longSteps: 50 },
+      batchSize: 500,
+    },
+    analysis: { points: 10000, wardMaxPoints: 10000, tsnePointsPerSet: 1000, tsneIterations: 1000, ddnSteps: 100 },
+    tour: { trainSubset: 10000, epochs: 1 },
+  };
+}
+
+/**
+ * paper, CIFAR-10: TRADES' CIFAR-10 protocol (train_trades_cifar10.py: WRN-34-10, 76 epochs, batch 128,
+ * SGD lr 0.1 momentum 0.9, rate ×0.1 from epoch 75 (1-based); inner max 8/255, step 2/255 (TRADES: 0.007),
+ * 10 steps; evaluation PGD-20, 8/255, step 2/255). Deviation: TRADES' weight decay 2e-4 is not applied
+ * (src/train's optimizers have none).
+ */
+const paperCifarBudget: DatasetBudget = {
+  model: { arch: 'wrn', depth: 34, width: 10 },
+  train: {
+    epochs: 76,
+    innerMaxEpochs: 76,
+    batchSize: 128,
+    optimizer: 'sgd',
+    learningRate: 0.1,
+    momentum: 0.9,
+    lrMilestones: [74],
+    seed: 0,
+  },
+  innerMax: { epsilon: 8 / 255, stepSize: 2 / 255, steps: 10 },
+  eval: {
+    pgd: { epsilon: 8 / 255, stepSize: 2 / 255, steps: 20, restarts: 1 },
+    cw: { binarySearchSteps: 9, steps: 10000 },
+    ddn: { steps: 100 },
+    sweep: { epsilons: range(2 / 255, 16 / 255, 2 / 255), steps: 20 },
+    mmc: { epsilonScale: 1, shortSteps: 10, longSteps: 50 },
+    batchSize: 200,
+  },
+  analysis: { points: 10000, wardMaxPoints: 10000, tsnePointsPerSet: 1000, tsneIterations: 1000, ddnSteps: 100 },
+  tour: { trainSubset: 10000, epochs: 1 },
+};
+
+/**
+ * MNIST: ε = 0.3 (TRADES / Madry). Fashion-MNIST: ε = 0.1, the radius usually used for it (ε = 0.3
+ * destroys most of its texture-based classes); the inner step scales with it (10 × 0.01 = ε) and the
+ * evaluation PGD keeps step 0.01 × 40. The paper has no Fashion-MNIST numbers: tables show the paper's
+ * MNIST numbers as the nearest reference.
+ */
+const MNIST_SWEEP = range(0.05, 0.4, 0.05);
+const FASHION_SWEEP = range(0.025, 0.2, 0.025);
+
+export const PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
+  smoke: {
+    name: 'smoke',
+    description: 'CI: every step end to end in seconds (numbers are meaningless)',
+    datasets: {
+      mnist: smokeBudget(0.3, [0.1, 0.2, 0.3, 0.4], MNIST_TABLE3_SCALE),
+      'fashion-mnist': smokeBudget(0.1, [0.05, 0.1, 0.15, 0.2], FASHION_TABLE3_SCALE),
+    },
+  },
+  cpu: {
+    name: 'cpu',
+    description: 'CPU (wasm): full training set, 1–2 epochs, 10-step inner max, attacks on test subsets',
+    datasets: {
+      mnist: cpuBudget(0.3, 0.03, 0.01, MNIST_SWEEP, MNIST_TABLE3_SCALE),
+      'fashion-mnist': cpuBudget(0.1, 0.01, 0.01, FASHION_SWEEP, FASHION_TABLE3_SCALE),
+    },
+  },
+  paper: {
+    name: 'paper',
+    description: "the paper's / TRADES' settings for a GPU machine (100 epochs MNIST, 40-step inner max, full test set)",
+    datasets: {
+      mnist: paperMnistBudget(0.3, MNIST_SWEEP, MNIST_TABLE3_SCALE),
+      'fashion-mnist': paperMnistBudget(0.1, FASHION_SWEEP, FASHION_TABLE3_SCALE),
+      cifar10: paperCifarBudget,
+    },
+  },
+};
+
+/** Checks a profile name (RangeError naming the valid ones). */
+export function parseProfileName(name: string): ProfileName {
+  if ((PROFILE_NAMES as readonly string[]).includes(name)) return name as ProfileName;
+  throw new RangeError(`unknown profile '${name}'; valid profiles: ${PROFILE_NAMES.join(', ')}`);
+}
+
+/** Checks a dataset name (RangeError naming the valid ones). */
+export function parseExperimentDataset(name: string): ExperimentDataset {
+  if ((EXPERIMENT_DATASETS as readonly string[]).includes(name)) return name as ExperimentDataset;
+  throw new RangeError(`unknown dataset '${name}'; valid datasets: ${EXPERIMENT_DATASETS.join(', ')}`);
+}
+
+/** A profile by name, or the definition itself (tests and custom budgets). */
+export type ProfileRef = ProfileName | ProfileDefinition;
+
+/** Resolves a profile reference to its definition. */
+export function profileDefinition(profile: ProfileRef): ProfileDefinition {
+  if (typeof profile === 'string') return PROFILES[parseProfileName(profile)];
+  return profile;
+}
+
+/** The budget of `profile` on `dataset`; a dataset the profile does not cover throws a RangeError. */
+export function datasetBudget(profile: ProfileRef, dataset: ExperimentDataset): DatasetBudget {
+  const def = profileDefinition(profile);
+  parseExperimentDataset(dataset);
+  const budget = def.datasets[dataset];
+  if (budget === undefined) {
+    throw new RangeError(`profile '${def.name}' has no budget for dataset '${dataset}' (it covers ${Object.keys(def.datasets).join(', ')})`);
+  }
+  return budget;
+}

@@ -1,0 +1,361 @@
+/**
+ * From step results to the paper's tables and figures: the src/tables builders (our numbers beside the
+ * paper's), narrowed to the dataset that was run, and the src/charts specs. Plain data in, DataFrames and
+ * Vega-Lite specs out — notebooks only display what these return.
+ *
+ * The paper reports CIFAR-10 and MNIST; a Fashion-MNIST run fills the MNIST columns renamed
+ * 'Fashion-MNIST …' and keeps the paper's MNIST numbers beside them as the nearest reference.
+ */
+import * as dfd from 'danfojs';
+import type { DataFrame } from 'danfojs';
+import { ablationBarsSpec, accuracyCurveSpec, tsneScatterSpec, type AccuracyPoint, type AblationBar, type ChartSpec } from '../charts';
+import type { TrainRunResults } from '../run/train-run';
+import {
+  adaptiveAttackTable, columnDecimals, cosineTable, matchRateTable, mmcComparisonTable, PAPER_SUFFIX, PAPER_TABLE1, robustnessTable,
+  type AdaptiveAttackResults, type CosineResults, type MatchRateResults, type MmcComparisonResults, type RobustnessResults,
+} from '../tables';
+import { setColumnDecimals } from '../tables/format';
+import { epsilonLabel, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
+import type { EvalOutcome, FixedEpsilonOutcome, MinimizationOutcome } from './evaluate-step';
+import type { FeatureAnalysis } from './feature-step';
+import { datasetBudget, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
+import { ROWS, TABLE2_ROW_KEYS, TABLE3_ROW_KEYS, TABLE4_ROW_KEYS, TABLE5_ROW_KEYS, FIGURE2_ROW_KEYS, type RowKey } from './rows';
+
+/** What the pipeline knows about one row. */
+export interface RowResults {
+  train?: TrainRunResults;
+  /** evaluation outcomes by step key */
+  evaluation?: Record<string, EvalOutcome>;
+  features?: FeatureAnalysis;
+}
+
+export type ExperimentResults = Partial<Record<RowKey, RowResults>>;
+
+/** The paper's dataset column a dataset's numbers go in. */
+export function paperDatasetColumn(dataset: ExperimentDataset): 'MNIST' | 'CIFAR10' {
+  return dataset === 'cifar10' ? 'CIFAR10' : 'MNIST';
+}
+
+/** How our columns are named for a dataset ('MNIST', 'CIFAR10', 'Fashion-MNIST'). */
+export function datasetTitle(dataset: ExperimentDataset): string {
+  return dataset === 'cifar10' ? 'CIFAR10' : dataset === 'fashion-mnist' ? 'Fashion-MNIST' : 'MNIST';
+}
+
+/** A DataFrame from columns and rows, with display decimals. */
+export function frameOf(columns: string[], rows: unknown[][], decimals: Record<string, number> = {}): DataFrame {
+  const clean = rows.map((r) => r.map((v) => (v === undefined || v === null ? NaN : v)));
+  return setColumnDecimals(new dfd.DataFrame(clean, { columns }), decimals);
+}
+
+function frameRows(df: DataFrame): unknown[][] {
+  const raw = df.values as unknown;
+  return (raw as unknown[][]).map((r) => (Array.isArray(r) ? [...r] : [r]));
+}
+
+/**
+ * Keeps the columns of one dataset (plus the unprefixed ones: Defense, SO, BIBO, Data Type, …) and renames
+ * ours for Fashion-MNIST; `rename` maps further column names (ours only).
+ */
+export function focusOnDataset(df: DataFrame, dataset: ExperimentDataset, rename: Record<string, string> = {}): DataFrame {
+  const prefix = paperDatasetColumn(dataset);
+  const other = prefix === 'MNIST' ? 'CIFAR10' : 'MNIST';
+  const columns = (df.columns as string[]).map(String);
+  const keep = columns.map((c, j) => [c, j] as const).filter(([c]) => !c.startsWith(other));
+  const decimals = columnDecimals(df);
+  const rows = frameRows(df);
+  const names = keep.map(([c]) => {
+    let name = rename[c] ?? c;
+    if (dataset === 'fashion-mnist' && !c.endsWith(PAPER_SUFFIX) && c.startsWith('MNIST')) name = 'Fashion-MNIST' + name.slice('MNIST'.length);
+    return name;
+  });
+  const dec: Record<string, number> = {};
+  keep.forEach(([c], i) => { if (decimals[c] !== undefined) dec[names[i]] = decimals[c]; });
+  return frameOf(names, rows.map((r) => keep.map(([, j]) => r[j])), dec);
+}
+
+/** Appends one row (values by column name; missing ones stay empty). */
+export function appendRow(df: DataFrame, row: Record<string, unknown>): DataFrame {
+  const columns = (df.columns as string[]).map(String);
+  return frameOf(columns, [...frameRows(df), columns.map((c) => row[c])], { ...columnDecimals(df) });
+}
+
+const fixed = (r: RowResults | undefined, key: string): FixedEpsilonOutcome | undefined => {
+  const o = r?.evaluation?.[key];
+  return o?.kind === 'fixed-epsilon' ? o : undefined;
+};
+const minimization = (r: RowResults | undefined, key: string): MinimizationOutcome | undefined => {
+  const o = r?.evaluation?.[key];
+  return o?.kind === 'minimization' ? o : undefined;
+};
+const num = (v: number | null | undefined): number | undefined => (v === null || v === undefined || Number.isNaN(v) ? undefined : v);
+
+// ---- Table 1 -------------------------------------------------------------------------------------
+
+/** Table 1: match rates of the natural (-N) and TRADES (-T) models. */
+export function table1Frame(results: ExperimentResults, dataset: ExperimentDataset): DataFrame {
+  const col = paperDatasetColumn(dataset);
+  const ours: MatchRateResults = {};
+  const n = results.natural?.features, t = results.trades?.features;
+  if (n) ours[`${col}-N`] = { ...n.matchRates };
+  if (t) ours[`${col}-T`] = { ...t.matchRates };
+  return focusOnDataset(matchRateTable(ours), dataset);
+}
+
+/** Table 1 for one model of any method (for `mat analyze`): ours beside the paper's -N and -T columns. */
+export function runMatchRateFrame(analysis: FeatureAnalysis, label: string, dataset: ExperimentDataset): DataFrame {
+  const col = paperDatasetColumn(dataset);
+  const sets = ['Clean', 'PGD', 'DDN'] as const;
+  const ours = `${datasetTitle(dataset)} ${label}`;
+  const columns = ['Data Type', ours, `${col}-N${PAPER_SUFFIX}`, `${col}-T${PAPER_SUFFIX}`];
+  const rows = sets.map((s) => [s, 100 * analysis.matchRates[s], PAPER_TABLE1[`${col}-N`][s], PAPER_TABLE1[`${col}-T`][s]]);
+  return frameOf(columns, rows, Object.fromEntries(columns.slice(1).map((c) => [c, 2])));
+}
+
+// ---- Table 2 -------------------------------------------------------------------------------------
+
+/** Our Table 2 metrics of one row: clean accuracy (the run's test set), PGD accuracy, C&W / DDN mean L2. */
+export function table2Metrics(r: RowResults | undefined, budget: DatasetBudget): { Clean?: number; PGD?: number; 'C&W'?: number; DDN?: number } {
+  const [cw, ddn] = minimizationSteps(budget);
+  return {
+    Clean: r?.train?.metrics.cleanTestAccuracy,
+    PGD: fixed(r, tablePgdStep(budget).key)?.robustAccuracy,
+    'C&W': num(minimization(r, cw.key)?.meanL2),
+    DDN: num(minimization(r, ddn.key)?.meanL2),
+  };
+}
+
+/** Table 2 (the seven rows) plus an MMC row (no paper numbers: the paper has MMC only in Table 3). */
+export function table2Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
+  const col = paperDatasetColumn(dataset);
+  const ours: RobustnessResults = {};
+  for (const row of TABLE2_ROW_KEYS) {
+    const m = table2Metrics(results[row], budget);
+    const cells = Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
+    if (Object.keys(cells).length) ours[row] = { [col]: cells };
+  }
+  const df = focusOnDataset(robustnessTable(ours), dataset);
+  const mmc = table2Metrics(results.mmc, budget);
+  const title = datasetTitle(dataset);
+  return appendRow(df, {
+    Defense: 'MMC', SO: '-', BIBO: '-',
+    [`${title} Clean`]: mmc.Clean === undefined ? undefined : 100 * mmc.Clean,
+    [`${title} PGD`]: mmc.PGD === undefined ? undefined : 100 * mmc.PGD,
+    [`${title} C&W`]: mmc['C&W'], [`${title} DDN`]: mmc.DDN,
+  });
+}
+
+/** Table 2 as bars: accuracies (Clean, PGD) and, separately, the C&W / DDN norms. */
+export function table2Charts(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): { accuracy: ChartSpec; norms: ChartSpec } {
+  const acc: AblationBar[] = [], norms: AblationBar[] = [];
+  for (const row of [...TABLE2_ROW_KEYS, 'mmc'] as const) {
+    const m = table2Metrics(results[row], budget);
+    const defense = ROWS[row].label;
+    if (m.Clean !== undefined) acc.push({ defense, metric: 'Clean', value: m.Clean });
+    if (m.PGD !== undefined) acc.push({ defense, metric: `PGD-${budget.eval.pgd.steps}`, value: m.PGD });
+    if (m['C&W'] !== undefined) norms.push({ defense, metric: 'C&W', value: m['C&W'] });
+    if (m.DDN !== undefined) norms.push({ defense, metric: 'DDN', value: m.DDN });
+  }
+  const title = datasetTitle(dataset);
+  return {
+    accuracy: ablationBarsSpec(acc, { title: `Table 2 (${title}): clean and PGD accuracy` }),
+    norms: ablationBarsSpec(norms, { title: `Table 2 (${title}): mean L2 of C&W / DDN adversarials`, valueTitle: 'mean L2 norm', valueFormat: '' }),
+  };
+}
+
+// ---- Figure 2 ------------------------------------------------------------------------------------
+
+/** Figure 2's points: accuracy vs ε per model (ε = 0 is the clean accuracy on the same images). */
+export function figure2Points(results: ExperimentResults, budget: DatasetBudget): AccuracyPoint[] {
+  const points: AccuracyPoint[] = [];
+  for (const row of FIGURE2_ROW_KEYS) {
+    const steps = sweepSteps(budget).map((s) => ({ s, o: fixed(results[row], s.key) })).filter((x) => x.o !== undefined);
+    if (steps.length === 0) continue;
+    const model = ROWS[row].label;
+    points.push({ model, epsilon: 0, accuracy: steps[0].o!.cleanAccuracy });
+    for (const { s, o } of steps) points.push({ model, epsilon: s.epsilon!, accuracy: o!.robustAccuracy });
+  }
+  return points;
+}
+
+export function figure2Spec(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
+  const cifar = dataset === 'cifar10';
+  return accuracyCurveSpec(figure2Points(results, budget), {
+    title: `Figure 2 (${datasetTitle(dataset)}): robust accuracy vs PGD-${budget.eval.sweep.steps} ε`,
+    ...(cifar ? { epsilonMultiplier: 255, epsilonTitle: 'ε × 255' } : {}),
+  });
+}
+
+/** Figure 2's values as a table (the paper's Appendix D, which is missing from our copy: ours only). */
+export function figure2Frame(results: ExperimentResults, budget: DatasetBudget): DataFrame {
+  const eps = [0, ...budget.eval.sweep.epsilons];
+  const columns = ['Defense', ...eps.map((e) => (e === 0 ? 'clean' : `ε=${epsilonLabel(e)}`))];
+  const byModel = new Map<string, Map<number, number>>();
+  for (const p of figure2Points(results, budget)) {
+    if (!byModel.has(p.model)) byModel.set(p.model, new Map());
+    byModel.get(p.model)!.set(p.epsilon, p.accuracy);
+  }
+  const rows = [...byModel].map(([model, m]) => [model, ...eps.map((e) => (m.has(e) ? 100 * m.get(e)! : NaN))]);
+  return frameOf(columns, rows, Object.fromEntries(columns.slice(1).map((c) => [c, 1])));
+}
+
+// ---- Table 3 -------------------------------------------------------------------------------------
+
+/**
+ * Table 3: targeted / untargeted PGD at the paper's two radii (scaled to the dataset). Our columns are
+ * renamed to the ε and step counts actually used (e.g. 'PGD10-tar ε=0.3' on MNIST); the paper's keep
+ * their CIFAR-10 names.
+ */
+export function table3Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
+  const ours: MmcComparisonResults = {};
+  const columns = mmcComparisonSteps(budget);
+  for (const row of TABLE3_ROW_KEYS) {
+    const r = results[row];
+    const cells: Record<string, number> = {};
+    if (r?.train) cells.Clean = r.train.metrics.cleanTestAccuracy;
+    for (const c of columns) {
+      const o = fixed(r, c.spec.key);
+      if (o) cells[c.column] = o.robustAccuracy;
+    }
+    if (Object.keys(cells).length) ours[row] = cells as MmcComparisonResults[typeof row];
+  }
+  const rename: Record<string, string> = {};
+  for (const c of columns) {
+    const [name] = c.column.split(' ');
+    const kind = name.replace(/^PGD\d+/, '');
+    rename[c.column] = `PGD${c.spec.options.steps}${kind} ε=${epsilonLabel(c.spec.epsilon!)}`;
+  }
+  return focusOnDataset(mmcComparisonTable(ours), dataset, rename);
+}
+
+export function table3Chart(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
+  const bars: AblationBar[] = [];
+  for (const row of TABLE3_ROW_KEYS) {
+    for (const c of mmcComparisonSteps(budget)) {
+      const o = fixed(results[row], c.spec.key);
+      if (o) bars.push({ defense: ROWS[row].label, metric: c.spec.key, value: o.robustAccuracy });
+    }
+  }
+  return ablationBarsSpec(bars, { title: `Table 3 (${datasetTitle(dataset)}): accuracy under targeted / untargeted PGD` });
+}
+
+// ---- Table 4 -------------------------------------------------------------------------------------
+
+/** Table 4: PGD vs adaptive PGD (same budget) for TRADES and the MAT variants. */
+export function table4Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
+  const col = paperDatasetColumn(dataset);
+  const pgd = tablePgdStep(budget).key, adaptive = `adaptive-pgd@${epsilonLabel(budget.eval.pgd.epsilon)}`;
+  const ours: AdaptiveAttackResults = {};
+  for (const row of TABLE4_ROW_KEYS) {
+    const p = fixed(results[row], pgd), a = fixed(results[row], adaptive);
+    const cells: Record<string, number> = {};
+    if (p) cells.PGD = p.robustAccuracy;
+    if (a) cells['Adaptive-PGD'] = a.robustAccuracy;
+    if (Object.keys(cells).length) ours[row] = { [col]: cells };
+  }
+  return focusOnDataset(adaptiveAttackTable(ours), dataset);
+}
+
+export function table4Chart(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
+  const pgd = tablePgdStep(budget).key, adaptive = `adaptive-pgd@${epsilonLabel(budget.eval.pgd.epsilon)}`;
+  const bars: AblationBar[] = [];
+  for (const row of TABLE4_ROW_KEYS) {
+    const p = fixed(results[row], pgd), a = fixed(results[row], adaptive);
+    if (p) bars.push({ defense: ROWS[row].label, metric: 'PGD', value: p.robustAccuracy });
+    if (a) bars.push({ defense: ROWS[row].label, metric: 'Adaptive-PGD', value: a.robustAccuracy });
+  }
+  return ablationBarsSpec(bars, { title: `Table 4 (${datasetTitle(dataset)}): PGD vs adaptive PGD` });
+}
+
+// ---- Table 5 -------------------------------------------------------------------------------------
+
+/** Table 5: cosine to the predicted class center (mean ± std over classes), clean and PGD. */
+export function table5Frame(results: ExperimentResults, dataset: ExperimentDataset): DataFrame {
+  const col = paperDatasetColumn(dataset);
+  const ours: CosineResults = {};
+  for (const row of TABLE5_ROW_KEYS) {
+    const c = results[row]?.features?.cosine;
+    if (c) ours[row] = { [col]: { Clean: { mean: c.Clean.mean, std: c.Clean.std }, PGD: { mean: c.PGD.mean, std: c.PGD.std } } };
+  }
+  return focusOnDataset(cosineTable(ours), dataset);
+}
+
+export function table5Chart(results: ExperimentResults, dataset: ExperimentDataset): ChartSpec {
+  const bars: AblationBar[] = [];
+  for (const row of [...TABLE5_ROW_KEYS, 'mmc'] as const) {
+    const c = results[row]?.features?.cosine;
+    if (!c) continue;
+    bars.push({ defense: ROWS[row].label, metric: 'Clean', value: c.Clean.mean });
+    bars.push({ defense: ROWS[row].label, metric: 'PGD', value: c.PGD.mean });
+  }
+  return ablationBarsSpec(bars, {
+    title: `Table 5 (${datasetTitle(dataset)}): mean cosine to the predicted class center`,
+    valueTitle: 'cosine similarity', valueFormat: '.2f', valueDomain: [-1, 1],
+  });
+}
+
+/** Table 5 for one model of any centers-head method (for `mat analyze`); undefined for linear heads. */
+export function runCosineFrame(analysis: FeatureAnalysis, row: RowKey | undefined, dataset: ExperimentDataset): DataFrame | undefined {
+  const c = analysis.cosine;
+  if (!c) return undefined;
+  if (row !== undefined && (TABLE5_ROW_KEYS as readonly string[]).includes(row)) {
+    return table5Frame({ [row]: { features: analysis } }, dataset);
+  }
+  const fmt = (s: { mean: number; std: number }) => `${s.mean.toFixed(3)}±${s.std.toFixed(3)}`;
+  const title = datasetTitle(dataset);
+  return frameOf(['Defense', `${title} Clean`, `${title} PGD`], [[row ? ROWS[row].label : 'this run', fmt(c.Clean), fmt(c.PGD)]]);
+}
+
+// ---- Figure 1 ------------------------------------------------------------------------------------
+
+/** Figure 1 (a) adversarial points coloured by true label, (b) by predicted class. */
+export function figure1Specs(analysis: FeatureAnalysis, label: string, classNames?: readonly string[]): { a: ChartSpec; b: ChartSpec } {
+  const points = analysis.embedding.points;
+  return {
+    a: tsneScatterSpec(points, { adversarialColor: 'label', classNames, title: `Figure 1 (a): ${label} features — adversarial by true label` }),
+    b: tsneScatterSpec(points, { adversarialColor: 'predicted', classNames, title: `Figure 1 (b): ${label} features — adversarial by predicted class` }),
+  };
+}
+
+/** A table as plain records (one object per row, keyed by column name) for JSON export. */
+export function frameRecords(df: DataFrame): Array<Record<string, unknown>> {
+  const columns = (df.columns as string[]).map(String);
+  return frameRows(df).map((r) => Object.fromEntries(columns.map((c, j) => [c, typeof r[j] === 'number' && Number.isNaN(r[j]) ? null : r[j]])));
+}
+
+/** Trained runs at a glance: method settings, budget, clean accuracy, time. */
+export function trainSummaryFrame(runs: ReadonlyArray<{ label: string; results: TrainRunResults }>): DataFrame {
+  const columns = ['model', 'method', 'settings', 'epochs', 'steps', 'train examples', 'clean acc. (%)', 'test examples', 'train s'];
+  const rows = runs.map(({ label, results: r }) => {
+    const s = r.objective.settings;
+    const settings = Object.entries(s).filter(([k]) => ['alpha', 'beta', 'epsilon', 'stepSize', 'steps', 'adversarial'].includes(k))
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ');
+    return [label, r.config.method, settings || '—', r.config.epochs, r.timings.steps, r.metrics.trainExamples,
+      100 * r.metrics.cleanTestAccuracy, r.metrics.testExamples, r.timings.trainSeconds];
+  });
+  return frameOf(columns, rows, { 'clean acc. (%)': 2, 'train s': 1 });
+}
+
+/** A profile's budget on a dataset as a table (setting, value); the reasons are in profiles.ts. */
+export function budgetFrame(profile: ProfileRef, dataset: ExperimentDataset): DataFrame {
+  const b = datasetBudget(profile, dataset);
+  const n = (v: number | undefined, all: string) => (v === undefined ? all : v.toLocaleString('en-US'));
+  const t = b.train, e = b.eval, a = b.analysis;
+  const g = (v: number) => String(Number(v.toPrecision(4)));
+  const model = [b.model.arch, b.model.depth !== undefined ? `${b.model.depth}-${b.model.width}` : '', b.model.featureDim ? `φ ${b.model.featureDim}` : '']
+    .filter(Boolean).join(' ');
+  const rows: Array<[string, string]> = [
+    ['model', model],
+    ['training examples', n(t.trainSubset, 'all')],
+    ['epochs (rows without / with an inner max)', `${t.epochs} / ${t.innerMaxEpochs}${t.maxSteps !== undefined ? `, at most ${t.maxSteps} steps` : ''}`],
+    ['optimizer', `${t.optimizer} lr ${t.learningRate}${t.optimizer === 'sgd' ? ` momentum ${t.momentum}` : ''}, batch ${t.batchSize}` +
+      (t.lrMilestones?.length ? `, ×0.1 at epochs ${t.lrMilestones.join(', ')}` : '')],
+    ['inner max (AT, TRADES, BIBO, AT-MMC)', `ε ${epsilonLabel(b.innerMax.epsilon)}, ${b.innerMax.steps} steps of ${g(b.innerMax.stepSize)}`],
+    ['clean accuracy on', `${n(t.testSubset, 'all')} test images`],
+    ['PGD (Tables 2, 4)', `ε ${epsilonLabel(e.pgd.epsilon)}, ${e.pgd.steps} steps of ${g(e.pgd.stepSize)}, ${e.pgd.restarts} restart(s), on ${n(e.subset, 'all')} test images`],
+    ['C&W / DDN (Table 2)', `C&W ${e.cw.binarySearchSteps} × ${e.cw.steps} steps, DDN ${e.ddn.steps} steps, on ${n(e.minimizationSubset, 'all')} test images`],
+    ['ε sweep (Figure 2)', `${e.sweep.epsilons.map(epsilonLabel).join(', ')}; PGD-${e.sweep.steps}, step 2.5·ε/${e.sweep.steps}, on ${n(e.sweep.subset, 'all')} images`],
+    ['Table 3 PGD', `${e.mmc.shortSteps} / ${e.mmc.longSteps} steps, ε 8/255 and 16/255 × ${g(e.mmc.epsilonScale)}, on ${n(e.mmc.subset, 'all')} images`],
+    ['features (Tables 1, 5, Figure 1)', `${n(a.points, 'all')} test images, Ward on ≤ ${a.wardMaxPoints}, DDN ${a.ddnSteps} steps, t-SNE ${a.tsnePointsPerSet} + ${a.tsnePointsPerSet} points × ${a.tsneIterations} iterations`],
+  ];
+  return frameOf(['setting', 'value'], rows);
+}

@@ -1,0 +1,191 @@
+/**
+ * The whole reproduction for one profile and dataset: train every row (Table 2's seven plus MMC), run
+ * the attacks of Tables 2–4 and Figure 2, analyse the features behind Tables 1 and 5 and Figure 1, and
+ * write a summary (JSON + Markdown tables + SVG figures) under `<root>/<profile>/<dataset>/`. Every step
+ * is cached, so an interrupted reproduction resumes where it stopped.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { renderSvg } from '../charts';
+import { provenance, type Provenance } from '../run/provenance';
+import { toCsv, toMarkdown } from '../tables';
+import { writeJsonFile } from './cache';
+import type { EvalSuiteName } from './eval-suites';
+import { ensureEvaluated } from './evaluate-step';
+import { ensureFeatureAnalysis } from './feature-step';
+import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
+import { describeStep, formatSeconds, type StepOptions } from './progress';
+import {
+  figure1Specs, figure2Frame, figure2Spec, table1Frame, table2Frame, table3Frame, table4Frame, table5Frame, type ExperimentResults,
+} from './report';
+import { experimentDir, resultsLocation } from './results-root';
+import {
+  ALL_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE1_ROW_KEYS, TABLE3_ROW_KEYS, TABLE4_ROW_KEYS, TABLE5_ROW_KEYS, type RowKey,
+} from './rows';
+import { ensureTrained } from './train-step';
+
+/** Which suites and analyses each row gets. */
+export function rowWork(row: RowKey): { suites: EvalSuiteName[]; features: boolean } {
+  const suites: EvalSuiteName[] = ['robustness'];
+  if ((FIGURE2_ROW_KEYS as readonly string[]).includes(row)) suites.push('epsilon-sweep');
+  if ((TABLE3_ROW_KEYS as readonly string[]).includes(row)) suites.push('mmc-comparison');
+  if ((TABLE4_ROW_KEYS as readonly string[]).includes(row)) suites.push('adaptive');
+  const features = (TABLE1_ROW_KEYS as readonly string[]).includes(row) || (TABLE5_ROW_KEYS as readonly string[]).includes(row) || row === 'mmc';
+  return { suites, features };
+}
+
+/** One line per step of the summary. */
+export interface StepLog { row: RowKey; step: string; cached: boolean; seconds: number; file: string }
+
+export interface EnsureRowsOptions extends StepOptions {
+  /** evaluation suites run on every row (default none), or per row */
+  suites?: readonly EvalSuiteName[] | ((row: RowKey) => readonly EvalSuiteName[]);
+  /** feature analysis (Tables 1, 5, Figure 1) on every row (default false), or per row */
+  features?: boolean | ((row: RowKey) => boolean);
+  /** called after every step with a line saying whether it was cached or computed */
+  onStep?: (line: string, log: StepLog) => void;
+}
+
+/**
+ * Trains (or reuses) every row, then runs the requested evaluation suites, then the feature analyses —
+ * training first because it dominates the cost and every later step needs it. Returns what the report
+ * builders take.
+ *
+ * @example const { results } = await ensureRows(ALL_ROW_KEYS, 'cpu', 'mnist', { suites: ['robustness'] });
+ */
+export async function ensureRows(rows: readonly RowKey[], profile: ProfileRef, dataset: ExperimentDataset,
+  options: EnsureRowsOptions = {}): Promise<{ results: ExperimentResults; steps: StepLog[] }> {
+  const def = profileDefinition(profile);
+  const location = resultsLocation(options.results);
+  const stepOptions: StepOptions = { ...options, results: location };
+  for (const r of rows) if (!Object.prototype.hasOwnProperty.call(ROWS, r)) throw new RangeError(`unknown row '${r}'; valid rows: ${ALL_ROW_KEYS.join(', ')}`);
+  const suitesOf = typeof options.suites === 'function' ? options.suites : () => (options.suites as readonly EvalSuiteName[] | undefined) ?? [];
+  const featuresOf = typeof options.features === 'function' ? options.features : () => options.features === true;
+  const steps: StepLog[] = [];
+  const results: ExperimentResults = {};
+  const log = (row: RowKey, step: string, r: { cached: boolean; seconds: number; file: string }) => {
+    const entry: StepLog = { row, step, cached: r.cached, seconds: r.seconds, file: r.file };
+    steps.push(entry);
+    options.onStep?.(describeStep(`${ROWS[row].label} ${step}`, r), entry);
+  };
+  for (const row of rows) {
+    const t = await ensureTrained(row, def, dataset, stepOptions);
+    results[row] = { train: t.value.results, evaluation: {} };
+    log(row, 'train', t);
+  }
+  for (const row of rows) {
+    for (const suite of suitesOf(row)) {
+      const e = await ensureEvaluated(row, def, dataset, suite, stepOptions);
+      Object.assign(results[row]!.evaluation!, e.value);
+      log(row, `evaluate ${suite}`, e);
+    }
+  }
+  for (const row of rows) {
+    if (!featuresOf(row)) continue;
+    const f = await ensureFeatureAnalysis(row, def, dataset, stepOptions);
+    results[row]!.features = f.value;
+    log(row, 'features', f);
+  }
+  return { results, steps };
+}
+
+export interface ReproduceOptions extends StepOptions {
+  /** rows to run (default all eight) */
+  rows?: readonly RowKey[];
+  /** skip the feature analyses (Tables 1, 5, Figure 1) */
+  skipFeatures?: boolean;
+  /** called after every step (see {@link ensureRows}) */
+  onStep?: (line: string, log: StepLog) => void;
+}
+
+export interface ReproduceSummary {
+  kind: 'reproduce';
+  profile: string;
+  dataset: ExperimentDataset;
+  rows: RowKey[];
+  steps: StepLog[];
+  /** every table as Markdown (ours beside the paper's) */
+  tables: Record<string, string>;
+  /** files written next to the summary */
+  files: string[];
+  seconds: number;
+  provenance: Provenance;
+}
+
+/** Runs (or reuses) every step and writes summary.json / summary.md, tables as CSV and figures as SVG. */
+export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset, options: ReproduceOptions = {}): Promise<{ summary: ReproduceSummary; results: ExperimentResults }> {
+  const started = performance.now();
+  const prov = provenance();
+  const def = profileDefinition(profile);
+  const budget = datasetBudget(def, dataset);
+  const location = resultsLocation(options.results);
+  const rows = [...(options.rows ?? ALL_ROW_KEYS)];
+  const { results, steps: logs } = await ensureRows(rows, def, dataset, {
+    ...options, results: location,
+    suites: (row) => rowWork(row).suites,
+    features: (row) => !options.skipFeatures && rowWork(row).features,
+  });
+  const steps = logs.map((l) => ({ ...l, file: path.relative(location.writeRoot, l.file) }));
+
+  const dir = experimentDir(location.writeRoot, def.name, dataset);
+  fs.mkdirSync(dir, { recursive: true });
+  const frames = {
+    'table1-match-rates': table1Frame(results, dataset),
+    'table2-robustness': table2Frame(results, budget, dataset),
+    'figure2-values': figure2Frame(results, budget),
+    'table3-mmc-comparison': table3Frame(results, budget, dataset),
+    'table4-adaptive': table4Frame(results, budget, dataset),
+    'table5-cosine': table5Frame(results, dataset),
+  };
+  const files: string[] = [];
+  const tables: Record<string, string> = {};
+  for (const [name, df] of Object.entries(frames)) {
+    tables[name] = toMarkdown(df);
+    fs.writeFileSync(path.join(dir, `${name}.csv`), toCsv(df));
+    files.push(`${name}.csv`);
+  }
+  const svgs: Record<string, Parameters<typeof renderSvg>[0]> = { 'figure2-epsilon-curves': figure2Spec(results, budget, dataset) };
+  const natural = results.natural?.features;
+  if (natural) {
+    const f1 = figure1Specs(natural, ROWS.natural.label);
+    svgs['figure1a-natural-by-label'] = f1.a;
+    svgs['figure1b-natural-by-prediction'] = f1.b;
+  }
+  for (const [name, spec] of Object.entries(svgs)) {
+    fs.writeFileSync(path.join(dir, `${name}.svg`), await renderSvg(spec));
+    files.push(`${name}.svg`);
+  }
+  const summary: ReproduceSummary = {
+    kind: 'reproduce', profile: def.name, dataset, rows, steps, tables, files: [...files, 'summary.json', 'summary.md'],
+    seconds: (performance.now() - started) / 1000, provenance: prov,
+  };
+  writeJsonFile(path.join(dir, 'summary.json'), summary);
+  fs.writeFileSync(path.join(dir, 'summary.md'), summaryMarkdown(summary));
+  return { summary, results };
+}
+
+/** The summary as a Markdown report. */
+export function summaryMarkdown(s: ReproduceSummary): string {
+  const computed = s.steps.filter((x) => !x.cached);
+  const lines = [
+    `# MAT reproduction — profile \`${s.profile}\`, dataset \`${s.dataset}\``,
+    '',
+    `${s.steps.length} steps (${computed.length} computed, ${s.steps.length - computed.length} cached) in ${formatSeconds(s.seconds)}; ` +
+      `commit ${s.provenance.commit.slice(0, 12)}${s.provenance.dirty ? ' (dirty)' : ''}, ${s.provenance.backend?.name ?? 'unknown'} backend, ${s.provenance.cpus}.`,
+    '',
+    "Our numbers sit beside the paper's (\"(paper)\" columns). Accuracies in %, C&W / DDN as mean L2 norms.",
+    '',
+  ];
+  const titles: Record<string, string> = {
+    'table1-match-rates': 'Table 1 — match rates',
+    'table2-robustness': 'Table 2 — robustness',
+    'figure2-values': 'Figure 2 — accuracy vs ε (values)',
+    'table3-mmc-comparison': 'Table 3 — comparison with MMC',
+    'table4-adaptive': 'Table 4 — adaptive attacks',
+    'table5-cosine': 'Table 5 — cosine to the predicted class center',
+  };
+  for (const [name, md] of Object.entries(s.tables)) lines.push(`## ${titles[name] ?? name}`, '', md);
+  lines.push('## Steps', '', '| row | step | cached | seconds | file |', '|---|---|---|---:|---|');
+  for (const x of s.steps) lines.push(`| ${x.row} | ${x.step} | ${x.cached ? 'yes' : 'no'} | ${x.seconds.toFixed(1)} | ${x.file} |`);
+  return lines.join('\n') + '\n';
+}

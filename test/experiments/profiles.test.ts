@@ -1,0 +1,74 @@
+// Every profile × dataset × row gives a configuration the library accepts, and every evaluation step a
+// plan src/eval accepts — checked without training anything.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { useTestBackend } from '../helpers/backend';
+import { trainingObjective, type Method } from '../../src/losses/objective';
+import {
+  ALL_ROW_KEYS, EVAL_SUITE_NAMES, PROFILES, PROFILE_NAMES, datasetBudget, epsilonLabel, evalSuite, featureAnalysisSettings,
+  mmcComparisonSteps, parseExperimentDataset, parseProfileName, resultsLocation, rowConfig, rowOfConfig, stepPlan,
+  type ExperimentDataset,
+} from '../../src/experiments';
+
+before(async () => { await useTestBackend(); });
+
+const covered = PROFILE_NAMES.flatMap((p) => (Object.keys(PROFILES[p].datasets) as ExperimentDataset[]).map((d) => [p, d] as const));
+
+test('profiles cover mnist and fashion-mnist everywhere, cifar10 only in paper', () => {
+  for (const p of PROFILE_NAMES) {
+    assert.ok(PROFILES[p].datasets.mnist && PROFILES[p].datasets['fashion-mnist'], p);
+    assert.equal(PROFILES[p].datasets.cifar10 !== undefined, p === 'paper', p);
+  }
+  assert.throws(() => datasetBudget('cpu', 'cifar10'), RangeError);
+  assert.throws(() => parseProfileName('gpu'), /valid profiles: smoke, cpu, paper/);
+  assert.throws(() => parseExperimentDataset('svhn'), RangeError);
+});
+
+test('every row of every profile is a valid training configuration and maps back to its row', () => {
+  for (const [p, d] of covered) {
+    for (const row of ALL_ROW_KEYS) {
+      const c = rowConfig(row, p, d);
+      assert.equal(c.dataset, d);
+      assert.doesNotThrow(() => trainingObjective(c.method as Method, { dataset: d === 'cifar10' ? 'cifar10' : 'mnist', ...c.methodOptions }), `${p} ${d} ${row}`);
+      assert.equal(rowOfConfig(c), row);
+    }
+  }
+  // the cpu inner max reaches the ball's surface (steps × step ≥ ε)
+  const cpu = datasetBudget('cpu', 'mnist').innerMax;
+  assert.ok(cpu.steps * cpu.stepSize >= cpu.epsilon - 1e-12);
+  assert.equal(rowConfig('trades', 'cpu', 'mnist').methodOptions?.steps, 10);
+  assert.equal(rowConfig('mat-so', 'cpu', 'mnist').methodOptions?.epsilon, undefined, 'no inner max without BIBO');
+});
+
+test('every evaluation step of every profile compiles to an src/eval plan', () => {
+  for (const [p, d] of covered) {
+    const budget = datasetBudget(p, d);
+    for (const suite of EVAL_SUITE_NAMES) {
+      for (const method of ['natural', 'trades', 'mat', 'mmc']) {
+        const steps = evalSuite(suite, budget, { method, settings: { alpha: 1, beta: 1 } });
+        assert.equal(new Set(steps.map((s) => s.key)).size, steps.length, `${p} ${d} ${suite}: duplicate keys`);
+        for (const s of steps) assert.doesNotThrow(() => stepPlan(s, d), `${p} ${d} ${suite} ${s.key}`);
+      }
+    }
+    const f = featureAnalysisSettings(budget);
+    assert.doesNotThrow(() => stepPlan(f.pgd, d));
+    assert.doesNotThrow(() => stepPlan(f.ddn, d));
+  }
+});
+
+test('Table 3 radii are scaled to the dataset (MNIST: 8/255 → 0.3, 16/255 → 0.6)', () => {
+  const eps = (d: ExperimentDataset) => [...new Set(mmcComparisonSteps(datasetBudget('cpu', d)).map((c) => c.spec.epsilon))];
+  const close = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-12);
+  assert.ok(close(eps('mnist') as number[], [0.3, 0.6]));
+  assert.ok(close(eps('fashion-mnist') as number[], [0.1, 0.2]));
+  assert.ok(close(mmcComparisonSteps(datasetBudget('paper', 'cifar10')).filter((c) => c.column.startsWith('PGD10-un')).map((c) => c.spec.epsilon!), [8 / 255, 16 / 255]));
+  assert.equal(epsilonLabel(8 / 255), '8/255');
+  assert.equal(epsilonLabel(0.3), '0.3');
+});
+
+test('results location: data/results first, then the write root; relative roots resolve against the project', () => {
+  const loc = resultsLocation({ root: 'some-runs' });
+  assert.ok(loc.writeRoot.endsWith('some-runs'));
+  assert.ok(loc.readRoots[0].endsWith('data/results'));
+  assert.equal(loc.readRoots[loc.readRoots.length - 1], loc.writeRoot);
+});
