@@ -3,6 +3,8 @@
  * SmallCNN shapes, batch 128): BatchMatMul with a transposed operand 27–123 ms against 2–5 ms for an
  * explicit transpose followed by a plain matmul; MaxPoolGrad 75 ms against ~5 ms for a JS loop;
  * Sum over all but the last axis (every conv/dense bias gradient) 25 ms against 2.5 ms as ones · X.
+ * And one correctness fix: wasm's Sign returns 0 for |x| < ~1e-7, which silently stalls every
+ * sign-gradient attack (FGSM/PGD/BIBO) exactly where gradients are small, i.e. on saturated models.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -112,6 +114,19 @@ function sumLeadingAxes(matMul: WasmKernel): WasmKernel {
   };
 }
 
+/** Exact elementwise sign (wasm's rounds |x| < ~1e-7 to 0). NaN and ±0 pass through. */
+function exactSign(): WasmKernel {
+  const base = original('Sign');
+  return ({ inputs, backend, attrs }) => {
+    const { x } = inputs;
+    if (x.dtype !== 'float32') return base({ inputs, backend, attrs });
+    const out = backend.makeOutput(x.shape, 'float32');
+    const src = backend.typedArrayFromHeap(x), dst = backend.typedArrayFromHeap(out);
+    for (let i = 0; i < src.length; i++) { const v = src[i]; dst[i] = v > 0 ? 1 : v < 0 ? -1 : v; }
+    return out;
+  };
+}
+
 let registered = false;
 
 export function registerWasmFastKernels(): void {
@@ -121,5 +136,6 @@ export function registerWasmFastKernels(): void {
   replace('_FusedMatMul', untransposed('_FusedMatMul', transpose));
   replace('MaxPoolGrad', maxPoolGrad);
   replace('Sum', sumLeadingAxes(original('BatchMatMul')));
+  replace('Sign', exactSign());
   registered = true;
 }

@@ -71,3 +71,10 @@ test('Sum over leading axes (bias gradients) matches cpu, with and without keepD
   }));
   for (const [w, c] of pairs) assert.ok(relError(w, c) < 1e-5, `rel. error ${relError(w, c)}`);
 });
+
+test('Sign keeps the sign of tiny values (the stock wasm kernel returns 0 below ~1e-7)', async () => {
+  await tf.setBackend('wasm');
+  const values = [1e-8, -1e-8, 1e-30, -1e-30, 1e-6, 0, -3, 2.5];
+  assert.deepEqual(Array.from(await tf.sign(tf.tensor(values)).data()), [1, -1, 1, -1, 1, 0, -1, 1]);
+  assert.deepEqual(Array.from(await tf.sign(tf.tensor([-4, 0, 7], undefined, 'int32')).data()), [-1, 0, 1]);
+});
