@@ -10,3 +10,4 @@ export * as analysis from './analysis';
 export * as charts from './charts';
 export * as tables from './tables';
 export * as run from './run';
+export * as experiments from './experiments';
