@@ -29,6 +29,7 @@ Per-example results go to a JSON file; re-running the same command resumes it.
   --apgd-iters N       APGD iterations (default 100)
   --cw-steps N         C&W Adam steps per binary-search step (default 100; foolbox 10000)
   --cw-binary-steps N  C&W binary-search steps (default 5; foolbox 9)
+  --cw-lr X            C&W Adam learning rate in tanh space (default 0.01, foolbox)
   --ddn-steps N        DDN steps (default 100)
   --batch-size N       examples per attack batch (default 250)
   --surrogate DIR      run folder of a naturally trained model: enables the transfer sanity check
@@ -41,7 +42,7 @@ export const EVAL_FLAGS: FlagSpec = {
   run: { type: 'string' }, attacks: { type: 'string' }, epsilons: { type: 'string' }, 'test-subset': { type: 'string' },
   workers: { type: 'string' }, out: { type: 'string' }, fresh: { type: 'boolean' }, independent: { type: 'boolean' },
   steps: { type: 'string' }, 'step-size': { type: 'string' }, restarts: { type: 'string' }, 'apgd-iters': { type: 'string' },
-  'cw-steps': { type: 'string' }, 'cw-binary-steps': { type: 'string' }, 'ddn-steps': { type: 'string' },
+  'cw-steps': { type: 'string' }, 'cw-binary-steps': { type: 'string' }, 'cw-lr': { type: 'string' }, 'ddn-steps': { type: 'string' },
   'batch-size': { type: 'string' }, surrogate: { type: 'string' }, 'sanity-subset': { type: 'string' },
   sanity: { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean' },
 };
@@ -85,13 +86,14 @@ function attackOptionsFromFlags(v: Record<string, unknown>): Partial<Record<Atta
   const apgdIters = numberFlag(v, 'apgd-iters', { integer: true, min: 1 });
   const cwSteps = numberFlag(v, 'cw-steps', { integer: true, min: 1 });
   const cwBinary = numberFlag(v, 'cw-binary-steps', { integer: true, min: 1 });
+  const cwLr = numberFlag(v, 'cw-lr', { min: 1e-9 });
   const ddnSteps = numberFlag(v, 'ddn-steps', { integer: true, min: 1 });
   const def = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
   const pgdLike = def({ steps, stepSize, restarts });
   const apgd = def({ nIter: apgdIters, restarts });
   const out: Partial<Record<AttackName, Record<string, unknown>>> = {
     pgd: pgdLike, 'adaptive-pgd': pgdLike, 'apgd-ce': apgd, 'apgd-dlr': apgd, 'apgd-t': apgd,
-    'cw-l2': def({ steps: cwSteps, binarySearchSteps: cwBinary }), ddn: def({ steps: ddnSteps }),
+    'cw-l2': def({ steps: cwSteps, binarySearchSteps: cwBinary, learningRate: cwLr }), ddn: def({ steps: ddnSteps }),
   };
   return Object.fromEntries(Object.entries(out).filter(([, o]) => Object.keys(o as object).length > 0));
 }

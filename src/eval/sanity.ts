@@ -12,11 +12,12 @@
  * - `zero-gradient`: the input gradient of CE and of the logit margin must not be exactly zero for many
  *   clean points (quantisation / argmax steps; for CE alone also a saturated softmax).
  * - `softmax-output`: the "logits" must not look like probabilities (rows in [0,1] summing to 1).
- * - `backend-sign`: the backend's Sign kernel must keep tiny values' signs. tfjs-backend-wasm 4.22 returns 0
- *   for |x| ≤ 1.19e-7 (FLT_EPSILON), so every input-gradient component below that is dropped by the sign
+ * - `backend-sign`: the backend's Sign kernel must keep tiny values' signs. Stock tfjs-backend-wasm 4.22 returns
+ *   0 for |x| ≤ 1.19e-7 (FLT_EPSILON; src/backend now replaces it), so every gradient component below that is dropped by the sign
  *   steps of FGSM/PGD; on confident models (saturated softmax, MAT/MMC center heads) PGD then stalls and
- *   robust accuracy is overestimated. Warns when the kernel is affected and more than 1 % of the nonzero
- *   CE-gradient components on the check subset are that small.
+ *   robust accuracy is overestimated. Warns when the kernel is affected and more than 10 % of the nonzero
+ *   CE-gradient components on the check subset are that small (natural MNIST SmallCNN: 4–7 %, PGD still
+ *   reaches < 1 %; the demo's MAT FTC+SO model: 89 %).
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropyPerSample, linfPresets, logitMargin, pgd } from '../attacks';
@@ -62,9 +63,12 @@ export const sanityDefaults = {
 } as const;
 
 const SANITY_KEYS = Object.keys(sanityDefaults);
+const SANITY_VERSION = 2;
 
 /** What the checks ran (a resumed evaluation reuses a stored report when this is unchanged). */
 export interface SanitySpec {
+  /** bumped when the checks' logic changes, so stored reports are recomputed */
+  version: number;
   options: Required<SanityOptions>;
   epsilon: number;
   base: AttackStepSpec;
@@ -125,7 +129,7 @@ export function sanitySpec(plan: EvaluationPlan, options: SanityOptions = {}, su
     key: `pgd@${epsilonLabel(o.largeEpsilon)}`, attack: 'pgd', kind: 'fixed-epsilon', norm: 'linf', epsilon: o.largeEpsilon,
     options: { preset: plan.preset, epsilon: o.largeEpsilon, steps, stepSize: (2.5 * o.largeEpsilon) / Math.max(steps, 1), randomStart: false, seed: 0 },
   };
-  return { options: o, epsilon, base, stronger, large, surrogate: surrogateLabel };
+  return { version: SANITY_VERSION, options: o, epsilon, base, stronger, large, surrogate: surrogateLabel };
 }
 
 /** The clean-correct examples the checks use: a seeded sample, in dataset order. */
@@ -235,7 +239,7 @@ export async function runSanityChecks(ctx: SanityContext, options: SanityOptions
   });
 
   const signOk = signKernelKeepsTinyValues();
-  const signWarn = !signOk && g.tinyFraction > 0.01;
+  const signWarn = !signOk && g.tinyFraction > 0.1;
   checks.push({
     id: 'backend-sign',
     status: signWarn ? 'warn' : 'pass',
@@ -271,7 +275,7 @@ async function transferAccuracy(ctx: SanityContext, spec: SanitySpec, indices: n
   return correct / indices.length;
 }
 
-/** Does tf.sign keep the sign of 1e-10 on the current backend? (tfjs-backend-wasm 4.22: no) */
+/** Does tf.sign keep the sign of 1e-10 on the current backend? (stock tfjs-backend-wasm 4.22: no) */
 export function signKernelKeepsTinyValues(): boolean {
   const v = tf.tidy(() => tf.tensor1d([1e-10, -1e-10, 1e-30]).sign().dataSync());
   return v[0] === 1 && v[1] === -1 && v[2] === 1;
