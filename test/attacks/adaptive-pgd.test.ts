@@ -1,20 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useTestBackend } from '../helpers/backend';
 import { adaptivePgd, crossEntropyPerSample, pgd } from '../../src/attacks';
-import { accuracy, asTarget, correct, maxLinf, tinyMlp, trainedToy } from './fixtures';
+import { accuracy, asTarget, correct, maxLinf, tinyMlp, useTrainedToy } from './fixtures';
 
 describe('adaptive PGD', () => {
-  let toy: ReturnType<typeof trainedToy>;
-  before(async () => {
-    await useTestBackend();
-    toy = trainedToy();
-  });
-  after(() => {
-    tf.dispose([toy.x, toy.y]);
-    toy.model.dispose();
-  });
+  const toy = useTrainedToy();
 
   test('maximises the given loss, with xClean and y passed through per sample', () => {
     // loss = (1 − 2y) · mean(xAdv): labels 0 push every pixel up, labels 1 push it down

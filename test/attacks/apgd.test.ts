@@ -1,20 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useTestBackend } from '../helpers/backend';
 import { apgdCe, apgdCheckpoints, apgdDlr, apgdT, crossEntropyPerSample, fgsm, type AttackTarget } from '../../src/attacks';
-import { accuracy, asTarget, correct, maxLinf, tinyMlp, trainedToy } from './fixtures';
+import { accuracy, asTarget, correct, maxLinf, tinyMlp, useTrainedToy } from './fixtures';
 
 describe('APGD (AutoAttack)', () => {
-  let toy: ReturnType<typeof trainedToy>;
-  before(async () => {
-    await useTestBackend();
-    toy = trainedToy();
-  });
-  after(() => {
-    tf.dispose([toy.x, toy.y]);
-    toy.model.dispose();
-  });
+  const toy = useTrainedToy();
 
   test('checkpoints follow p₀ = 0, p₁ = 0.22, p_{j+1} = p_j + max(p_j − p_{j−1} − 0.03, 0.06)', () => {
     assert.deepEqual(apgdCheckpoints(100), [22, 41, 57, 70, 80, 87, 93, 99]);

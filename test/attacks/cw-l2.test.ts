@@ -1,25 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useTestBackend } from '../helpers/backend';
-import { cwL2, cwL2Defaults, cwL2FoolboxDefaults, ddn, logitMargin, type AttackTarget } from '../../src/attacks';
-import { correct, l2Dists, maxLinf, range, trainedToy } from './fixtures';
-
-/** Logits that do not depend on the input (zero gradient): class 0 always wins, nothing can be fooled. */
-const constantModel: AttackTarget = {
-  logits: (x) => tf.tidy(() => x.mean().mul(0).add(tf.tensor2d([[3, 0, 0, 0]])).tile([x.shape[0], 1]) as tf.Tensor2D),
-};
+import { cwL2, cwL2Defaults, cwL2FoolboxDefaults, ddn, logitMargin } from '../../src/attacks';
+import { correct, l2Dists, maxLinf, range, constantModel, useTrainedToy } from './fixtures';
 
 describe('C&W L2', () => {
-  let toy: ReturnType<typeof trainedToy>;
-  before(async () => {
-    await useTestBackend();
-    toy = trainedToy();
-  });
-  after(() => {
-    tf.dispose([toy.x, toy.y]);
-    toy.model.dispose();
-  });
+  const toy = useTrainedToy();
 
   test('defaults: foolbox values with a CPU budget', () => {
     assert.deepEqual(cwL2Defaults, { binarySearchSteps: 5, steps: 100, learningRate: 0.01, confidence: 0, initialConst: 1e-3, abortEarly: true, seed: 0 });

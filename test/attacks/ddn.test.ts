@@ -1,24 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useTestBackend } from '../helpers/backend';
-import { ddn, ddnDefaults, type AttackTarget } from '../../src/attacks';
-import { correct, l2Dists, maxLinf, range, trainedToy } from './fixtures';
-
-const constantModel: AttackTarget = {
-  logits: (x) => tf.tidy(() => x.mean().mul(0).add(tf.tensor2d([[3, 0, 0, 0]])).tile([x.shape[0], 1]) as tf.Tensor2D),
-};
+import { ddn, ddnDefaults } from '../../src/attacks';
+import { correct, l2Dists, maxLinf, range, constantModel, useTrainedToy } from './fixtures';
 
 describe('DDN L2', () => {
-  let toy: ReturnType<typeof trainedToy>;
-  before(async () => {
-    await useTestBackend();
-    toy = trainedToy();
-  });
-  after(() => {
-    tf.dispose([toy.x, toy.y]);
-    toy.model.dispose();
-  });
+  const toy = useTrainedToy();
 
   test('defaults are the paper values', () => {
     assert.deepEqual(ddnDefaults, { steps: 100, gamma: 0.05, initNorm: 1, quantize: false, levels: 256, seed: 0 });

@@ -1,4 +1,6 @@
+import { after, before } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { useTestBackend } from '../helpers/backend';
 import type { AttackTarget } from '../../src/attacks';
 
 /** Wraps a tf.LayersModel (input → logits) as an AttackTarget. */
@@ -103,4 +105,26 @@ export function trainedToy(): { model: tf.LayersModel; target: AttackTarget; x: 
   tf.dispose([train.x, train.y]);
   const test = quadrantData(32, 99);
   return { model, target: asTarget(model), x: test.x, y: test.y };
+}
+
+/** Logits that do not depend on the input (zero gradient): class 0 always wins, nothing can be fooled. */
+export const constantModel: AttackTarget = {
+  logits: (x) => tf.tidy(() => x.mean().mul(0).add(tf.tensor2d([[3, 0, 0, 0]])).tile([x.shape[0], 1]) as tf.Tensor2D),
+};
+
+/**
+ * Call inside a describe: trains the toy once before its tests (on the test backend) and disposes it
+ * after; the returned object is filled in by the `before` hook.
+ */
+export function useTrainedToy(): ReturnType<typeof trainedToy> {
+  const toy = {} as ReturnType<typeof trainedToy>;
+  before(async () => {
+    await useTestBackend();
+    Object.assign(toy, trainedToy());
+  });
+  after(() => {
+    tf.dispose([toy.x, toy.y]);
+    toy.model.dispose();
+  });
+  return toy;
 }

@@ -1,10 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useTestBackend } from '../helpers/backend';
 import { fgsm, linfPresets, pgd, type AttackTarget } from '../../src/attacks';
 import { resolveTargets } from '../../src/attacks/targets';
-import { accuracy, correct, maxLinf, trainedToy } from './fixtures';
+import { accuracy, correct, maxLinf, useTrainedToy } from './fixtures';
 
 /** z = [s, −s] with s = Σ pixels: the CE gradient sign is known in closed form. */
 const sumModel: AttackTarget = {
@@ -18,15 +17,7 @@ const probs = (m: AttackTarget, x: tf.Tensor4D, cls: tf.Tensor1D): number[] =>
   tf.tidy(() => Array.from(tf.softmax(m.logits(x, false)).mul(tf.oneHot(cls, 4)).sum(1).dataSync()));
 
 describe('FGSM / PGD L∞', () => {
-  let toy: ReturnType<typeof trainedToy>;
-  before(async () => {
-    await useTestBackend();
-    toy = trainedToy();
-  });
-  after(() => {
-    tf.dispose([toy.x, toy.y]);
-    toy.model.dispose();
-  });
+  const toy = useTrainedToy();
 
   test('FGSM is one signed-gradient step of size ε, clipped to [0,1]', () => {
     const x = tf.tensor4d([0.5, 0.05, 0.97, 0.3, 0.5, 0.05, 0.97, 0.3], [2, 2, 2, 1]);

@@ -2,6 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
+import { relError } from '../helpers/compare';
 
 // Composed wasm Conv2D gradients against the reference kernels of the pure-JS cpu backend.
 type Case = { batch: number; size: number; inC: number; outC: number; k: number; stride: number; pad: 'same' | 'valid' };
@@ -17,12 +18,6 @@ cases.push({ batch: 2, size: 8, inC: 4, outC: 6, k: 4, stride: 2, pad: 'same' })
 cases.push({ batch: 2, size: 12, inC: 16, outC: 16, k: 1, stride: 2, pad: 'same' });
 cases.push({ batch: 2, size: 13, inC: 3, outC: 5, k: 5, stride: 2, pad: 'valid' });
 cases.push({ batch: 2, size: 10, inC: 3, outC: 5, k: 3, stride: 2, pad: 'valid' });
-
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num += (a[i] - b[i]) ** 2; den += b[i] ** 2; }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-}
 
 async function gradsOn(backend: string, c: Case, x: Float32Array, w: Float32Array, dy: Float32Array) {
   await tf.setBackend(backend);

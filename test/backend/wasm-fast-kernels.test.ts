@@ -2,14 +2,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
+import { relError } from '../helpers/compare';
 
 // Replaced wasm kernels (transposed matmuls, MaxPoolGrad) against the cpu backend's reference kernels.
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num += (a[i] - b[i]) ** 2; den += b[i] ** 2; }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-}
-
 async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<Array<[Float32Array, Float32Array]>> {
   const run = async (backend: string) => {
     await tf.setBackend(backend);
