@@ -111,14 +111,28 @@ export function mmcComparisonSteps(budget: DatasetBudget): MmcStepColumn[] {
   return out;
 }
 
-/** Table 4: the table's PGD and adaptive PGD (same budget) maximising the model's own training loss. */
+/** APGD-CE and APGD-DLR (Croce & Hein 2020) at the table's ε on the table's subset: parameter-free checks of PGD. */
+export function apgdSteps(budget: DatasetBudget): EvalStepSpec[] {
+  const pgd = tablePgdStep(budget);
+  const epsilon = pgd.epsilon!;
+  return (['apgd-ce', 'apgd-dlr'] as const).map((attack) => ({
+    key: `${attack}@${epsilonLabel(epsilon)}`, attack, kind: 'fixed-epsilon' as const, epsilon,
+    options: { epsilon, nIter: budget.eval.apgd.nIter, restarts: 1, seed: 0 },
+    ...subsetOf(budget, budget.eval.subset),
+  }));
+}
+
+/**
+ * Table 4 and the attack summary: the table's PGD, adaptive PGD (same budget) maximising the model's own
+ * training loss, and APGD-CE / APGD-DLR — all on the same examples, so a per-example worst case exists.
+ */
 export function adaptiveSteps(budget: DatasetBudget, context: SuiteContext): EvalStepSpec[] {
   const pgd = tablePgdStep(budget);
   const objective = adaptiveObjectiveForMethod(context.method, context.settings);
   return [pgd, {
     ...pgd, key: `adaptive-pgd@${epsilonLabel(pgd.epsilon!)}`, attack: 'adaptive-pgd', sanity: false,
     objective: { name: objective.name, options: { ...objective.options } },
-  }];
+  }, ...apgdSteps(budget)];
 }
 
 /** The steps of a suite (unknown names throw a RangeError naming the valid ones). */

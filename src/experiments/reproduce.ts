@@ -20,16 +20,16 @@ import {
 } from './report';
 import { experimentDir, resultsLocation } from './results-root';
 import {
-  ALL_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE1_ROW_KEYS, TABLE3_ROW_KEYS, TABLE4_ROW_KEYS, TABLE5_ROW_KEYS, type RowKey,
+  ALL_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE1_ROW_KEYS, TABLE3_ROW_KEYS, TABLE5_ROW_KEYS, type RowKey,
 } from './rows';
 import { ensureTrained } from './train-step';
 
 /** Which suites and analyses each row gets. */
 export function rowWork(row: RowKey): { suites: EvalSuiteName[]; features: boolean } {
-  const suites: EvalSuiteName[] = ['robustness'];
+  // every row gets the adaptive suite (PGD, adaptive PGD, APGD-CE/DLR): the attack summary covers all rows
+  const suites: EvalSuiteName[] = ['robustness', 'adaptive'];
   if ((FIGURE2_ROW_KEYS as readonly string[]).includes(row)) suites.push('epsilon-sweep');
   if ((TABLE3_ROW_KEYS as readonly string[]).includes(row)) suites.push('mmc-comparison');
-  if ((TABLE4_ROW_KEYS as readonly string[]).includes(row)) suites.push('adaptive');
   const features = (TABLE1_ROW_KEYS as readonly string[]).includes(row) || (TABLE5_ROW_KEYS as readonly string[]).includes(row) || row === 'mmc';
   return { suites, features };
 }

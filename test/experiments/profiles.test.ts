@@ -36,7 +36,8 @@ test('every row of every profile is a valid training configuration and maps back
   // the cpu inner max reaches the ball's surface (steps × step ≥ ε)
   const cpu = datasetBudget('cpu', 'mnist').innerMax;
   assert.ok(cpu.steps * cpu.stepSize >= cpu.epsilon - 1e-12);
-  assert.equal(rowConfig('trades', 'cpu', 'mnist').methodOptions?.steps, 10);
+  assert.equal(rowConfig('trades', 'cpu', 'mnist').methodOptions?.steps, cpu.steps);
+  assert.equal(rowConfig('trades', 'cpu', 'mnist').methodOptions?.stepSize, cpu.stepSize);
   assert.equal(rowConfig('mat-so', 'cpu', 'mnist').methodOptions?.epsilon, undefined, 'no inner max without BIBO');
 });
 
@@ -53,6 +54,20 @@ test('every evaluation step of every profile compiles to an src/eval plan', () =
     const f = featureAnalysisSettings(budget);
     assert.doesNotThrow(() => stepPlan(f.pgd, d));
     assert.doesNotThrow(() => stepPlan(f.ddn, d));
+  }
+});
+
+test('the adaptive suite attacks one subset with PGD, adaptive PGD, APGD-CE and APGD-DLR at the table ε', () => {
+  for (const [p, d] of covered) {
+    const budget = datasetBudget(p, d);
+    const steps = evalSuite('adaptive', budget, { method: 'mat', settings: { alpha: 1, beta: 0 } });
+    assert.deepEqual(steps.map((s) => s.attack), ['pgd', 'adaptive-pgd', 'apgd-ce', 'apgd-dlr'], `${p} ${d}`);
+    for (const s of steps) {
+      assert.equal(s.epsilon, budget.eval.pgd.epsilon, `${p} ${d} ${s.key}`);
+      assert.equal(s.subset, budget.eval.subset, `${p} ${d} ${s.key}: same examples, so a per-example worst case exists`);
+    }
+    assert.equal(steps[2].options.nIter, budget.eval.apgd.nIter);
+    assert.deepEqual(steps[1].objective, { name: 'mat', options: { alpha: 1, beta: 0 } });
   }
 });
 
