@@ -21,8 +21,13 @@ export interface ThroughputOptions {
 export interface ThroughputSample { median: number; min: number; max: number; samples: number[] }
 export interface ThroughputResult {
   arch: string;
+  /** the tfjs model's name, e.g. 'wrn_16_1' */
+  modelName: string;
   batchSize: number;
+  /** every weight, batch-norm moving statistics included (tfjs' countParams) */
   parameters: number;
+  /** trainable weights only (PyTorch's `parameters()`) */
+  trainableParameters: number;
   trainImagesPerSecond: ThroughputSample;
   pgdStepImagesPerSecond: ThroughputSample;
 }
@@ -62,7 +67,8 @@ export function measureThroughput(options: ThroughputOptions = {}): ThroughputRe
     return summarise(out);
   };
   const result = {
-    arch: model.arch, batchSize, parameters: model.model.countParams(),
+    arch: model.arch, modelName: model.model.name, batchSize, parameters: model.model.countParams(),
+    trainableParameters: vars.reduce((n, v) => n + v.size, 0),
     trainImagesPerSecond: rate(trainStep), pgdStepImagesPerSecond: rate(pgdStep),
   };
   tf.dispose([x, y]); optimizer.dispose(); model.model.dispose();
