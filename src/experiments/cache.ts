@@ -27,6 +27,14 @@ export class CacheError extends Error {
   }
 }
 
+/** A step that has no cached result while computing is not allowed (`cachedOnly`). */
+export class NotCachedError extends Error {
+  constructor(readonly step: string, readonly searched: readonly string[]) {
+    super(`${step}: no cached result (searched ${searched.join(', ')}) and computing is off (cachedOnly)`);
+    this.name = 'NotCachedError';
+  }
+}
+
 /** One stored step: its kind, the key it was computed for, the value, and where it came from. */
 export interface CacheRecord<K, V> {
   kind: string;
@@ -111,6 +119,8 @@ export interface CachedStepOptions<K, V> {
   /** where a computed value is written */
   writeFile: string;
   compute: () => Promise<V>;
+  /** throw a NotCachedError instead of computing */
+  cachedOnly?: boolean;
 }
 
 /** Returns the value stored for `key` in the first matching read file, else computes and stores it. */
@@ -121,6 +131,7 @@ export async function cachedStep<K, V>(options: CachedStepOptions<K, V>): Promis
     const rec = readJsonFile<CacheRecord<K, V>>(file, (v) => recordProblem(v, options.kind));
     if (rec !== undefined && sameKey(rec.key, options.key)) return { value: rec.value, cached: true, seconds: elapsed(), file };
   }
+  if (options.cachedOnly) throw new NotCachedError(options.kind, options.readFiles);
   const prov = provenance();
   const t0 = performance.now();
   const value = jsonRoundTrip(await options.compute());

@@ -18,7 +18,7 @@ import { countCode, evaluate, evaluationPlan, planSteps, presetForDataset, ROBUS
 import type { Classifier } from '../models';
 import { provenance, type Provenance } from '../run/provenance';
 import { loadRunClassifier, type TrainRunConfig } from '../run/train-run';
-import { readJsonFile, sameKey, writeJsonFile, jsonRoundTrip, type StepResult } from './cache';
+import { NotCachedError, readJsonFile, sameKey, writeJsonFile, jsonRoundTrip, type StepResult } from './cache';
 import { evalSuite, type EvalStepSpec, type EvalSuiteName } from './eval-suites';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
 import { formatSeconds, reporter, type StepOptions } from './progress';
@@ -165,6 +165,7 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
     if (hit) { value[spec.key] = hit.data!.steps[spec.key].outcome; lastFile = hit.file; } else pending.push(spec);
   }
   if (pending.length === 0) return { value, cached: true, seconds: (performance.now() - started) / 1000, file: lastFile };
+  if (options.cachedOnly) throw new NotCachedError(`${label} evaluation ${pending.map((s) => s.key).join(', ')}`, files.read);
 
   let trained = run;
   if (!trained.hasCheckpoint) {

@@ -185,7 +185,7 @@ export function runConfig(runDir: string): TrainRunConfig {
   throw new Error(`${runDir}: not a run folder (no results.json and no checkpoint)`);
 }
 
-export interface AnalyzeRunOptions extends Pick<StepOptions, 'onProgress' | 'progressSeconds'> {
+export interface AnalyzeRunOptions extends Pick<StepOptions, 'onProgress' | 'progressSeconds' | 'cachedOnly'> {
   label?: string;
   /** files searched for a cached analysis, in order (default: just `writeFile`) */
   readFiles?: readonly string[];
@@ -206,6 +206,7 @@ export async function ensureRunAnalysis(runDir: string, settings: FeatureAnalysi
     key: { train: config, settings },
     readFiles: options.readFiles ?? [writeFile],
     writeFile,
+    ...(options.cachedOnly ? { cachedOnly: true } : {}),
     compute: async () => {
       const report = reporter('analyze', label, options);
       const dir = options.weightsDir ? await options.weightsDir() : runDir;

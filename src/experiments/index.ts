@@ -14,4 +14,5 @@ export * from './evaluate-step';
 export * from './feature-step';
 export * from './report';
 export * from './reproduce';
+export * from './reproduction-doc';
 export * from './tour';

@@ -29,6 +29,8 @@ export interface StepOptions {
   onProgress?: ProgressFn;
   /** minimum seconds between two 'progress' events of one step (default 30) */
   progressSeconds?: number;
+  /** never train or attack: a step without a cached result throws a NotCachedError (shipped results, tests) */
+  cachedOnly?: boolean;
 }
 
 /** A throttled reporter for one step. */

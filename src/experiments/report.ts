@@ -266,6 +266,57 @@ export function table4Chart(results: ExperimentResults, budget: DatasetBudget, d
   return ablationBarsSpec(bars, { title: `Table 4 (${datasetTitle(dataset)}): PGD vs adaptive PGD` });
 }
 
+// ---- attack summary (ours only) --------------------------------------------------------------------
+
+/** The fixed-ε attacks of the summary, in column order: Table 2's PGD, adaptive PGD, APGD-CE, APGD-DLR. */
+export function summaryAttackKeys(budget: DatasetBudget): Array<{ column: string; key: string }> {
+  const eps = epsilonLabel(budget.eval.pgd.epsilon);
+  const steps = budget.eval.pgd.steps;
+  return [
+    { column: `PGD-${steps}`, key: tablePgdStep(budget).key },
+    { column: `Adaptive PGD-${steps}`, key: `adaptive-pgd@${eps}` },
+    { column: `APGD-CE`, key: `apgd-ce@${eps}` },
+    { column: `APGD-DLR`, key: `apgd-dlr@${eps}` },
+  ];
+}
+
+/**
+ * Per-example worst case over fixed-ε outcomes on the same examples: an example counts as robust only if
+ * every attack left it robust. Undefined when an outcome is missing or the outcomes cover different examples.
+ */
+export function worstCaseAccuracy(outcomes: ReadonlyArray<FixedEpsilonOutcome | undefined>): number | undefined {
+  if (outcomes.length === 0 || outcomes.some((o) => o === undefined)) return undefined;
+  const flags = outcomes.map((o) => o!.robust);
+  const n = flags[0].length;
+  if (n === 0 || flags.some((f) => f.length !== n)) return undefined;
+  let robust = 0;
+  for (let i = 0; i < n; i++) if (flags.every((f) => f[i] === '1')) robust++;
+  return robust / n;
+}
+
+/**
+ * The headline of a reproduction (no paper counterpart): per row, clean accuracy (full test set) and robust
+ * accuracy (%) under PGD, adaptive PGD, APGD-CE and APGD-DLR at the table ε on one seeded subset, the
+ * per-example worst case over the four, and the sanity checks of the PGD that warned.
+ */
+export function attackSummaryFrame(results: ExperimentResults, budget: DatasetBudget, rows: readonly RowKey[] = Object.keys(ROWS) as RowKey[]): DataFrame {
+  const attacks = summaryAttackKeys(budget);
+  const columns = ['Defense', 'Clean', ...attacks.map((a) => a.column), 'Worst case', 'Sanity warnings'];
+  const table: unknown[][] = [];
+  for (const row of rows) {
+    const r = results[row];
+    if (!r) continue;
+    const outcomes = attacks.map((a) => fixed(r, a.key));
+    const pct = (v: number | undefined) => (v === undefined ? undefined : 100 * v);
+    const warned = (outcomes[0]?.sanity ?? []).filter((c) => c.status === 'warn').map((c) => c.id);
+    table.push([
+      ROWS[row].label, pct(r.train?.metrics.cleanTestAccuracy), ...outcomes.map((o) => pct(o?.robustAccuracy)),
+      pct(worstCaseAccuracy(outcomes)), outcomes[0]?.sanity ? (warned.length ? warned.join(', ') : 'none') : undefined,
+    ]);
+  }
+  return frameOf(columns, table, Object.fromEntries(columns.slice(1, -1).map((c) => [c, 2])));
+}
+
 // ---- Table 5 -------------------------------------------------------------------------------------
 
 /** Table 5: cosine to the predicted class center (mean ± std over classes), clean and PGD. */

@@ -13,10 +13,11 @@ import { writeJsonFile } from './cache';
 import type { EvalSuiteName } from './eval-suites';
 import { ensureEvaluated } from './evaluate-step';
 import { ensureFeatureAnalysis } from './feature-step';
-import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
+import type { DataFrame } from 'danfojs';
+import { datasetBudget, profileDefinition, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
 import { describeStep, formatSeconds, type StepOptions } from './progress';
 import {
-  figure1Specs, figure2Frame, figure2Spec, table1Frame, table2Frame, table3Frame, table4Frame, table5Frame, type ExperimentResults,
+  attackSummaryFrame, figure1Specs, figure2Frame, figure2Spec, table1Frame, table2Frame, table3Frame, table4Frame, table5Frame, type ExperimentResults,
 } from './report';
 import { experimentDir, resultsLocation } from './results-root';
 import {
@@ -112,6 +113,31 @@ export interface ReproduceSummary {
   provenance: Provenance;
 }
 
+/** Headings of the reproduction's tables, by file name. */
+export const TABLE_TITLES: Readonly<Record<string, string>> = {
+  'attack-summary': 'Attack summary — clean, PGD, adaptive PGD, APGD and the per-example worst case (ours only)',
+  'table1-match-rates': 'Table 1 — match rates',
+  'table2-robustness': 'Table 2 — robustness',
+  'figure2-values': 'Figure 2 — accuracy vs ε (values)',
+  'table3-mmc-comparison': 'Table 3 — comparison with MMC',
+  'table4-adaptive': 'Table 4 — adaptive attacks',
+  'table5-cosine': 'Table 5 — cosine to the predicted class center',
+};
+
+/** Every table of a reproduction, by file name (ours beside the paper's; the attack summary is ours only). */
+export function reproductionFrames(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset,
+  rows: readonly RowKey[] = ALL_ROW_KEYS): Record<string, DataFrame> {
+  return {
+    'attack-summary': attackSummaryFrame(results, budget, rows),
+    'table1-match-rates': table1Frame(results, dataset),
+    'table2-robustness': table2Frame(results, budget, dataset),
+    'figure2-values': figure2Frame(results, budget),
+    'table3-mmc-comparison': table3Frame(results, budget, dataset),
+    'table4-adaptive': table4Frame(results, budget, dataset),
+    'table5-cosine': table5Frame(results, dataset),
+  };
+}
+
 /** Runs (or reuses) every step and writes summary.json / summary.md, tables as CSV and figures as SVG. */
 export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset, options: ReproduceOptions = {}): Promise<{ summary: ReproduceSummary; results: ExperimentResults }> {
   const started = performance.now();
@@ -129,14 +155,7 @@ export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset,
 
   const dir = experimentDir(location.writeRoot, def.name, dataset);
   fs.mkdirSync(dir, { recursive: true });
-  const frames = {
-    'table1-match-rates': table1Frame(results, dataset),
-    'table2-robustness': table2Frame(results, budget, dataset),
-    'figure2-values': figure2Frame(results, budget),
-    'table3-mmc-comparison': table3Frame(results, budget, dataset),
-    'table4-adaptive': table4Frame(results, budget, dataset),
-    'table5-cosine': table5Frame(results, dataset),
-  };
+  const frames = reproductionFrames(results, budget, dataset, rows);
   const files: string[] = [];
   const tables: Record<string, string> = {};
   for (const [name, df] of Object.entries(frames)) {
@@ -176,15 +195,7 @@ export function summaryMarkdown(s: ReproduceSummary): string {
     "Our numbers sit beside the paper's (\"(paper)\" columns). Accuracies in %, C&W / DDN as mean L2 norms.",
     '',
   ];
-  const titles: Record<string, string> = {
-    'table1-match-rates': 'Table 1 — match rates',
-    'table2-robustness': 'Table 2 — robustness',
-    'figure2-values': 'Figure 2 — accuracy vs ε (values)',
-    'table3-mmc-comparison': 'Table 3 — comparison with MMC',
-    'table4-adaptive': 'Table 4 — adaptive attacks',
-    'table5-cosine': 'Table 5 — cosine to the predicted class center',
-  };
-  for (const [name, md] of Object.entries(s.tables)) lines.push(`## ${titles[name] ?? name}`, '', md);
+  for (const [name, md] of Object.entries(s.tables)) lines.push(`## ${TABLE_TITLES[name] ?? name}`, '', md);
   lines.push('## Steps', '', '| row | step | cached | seconds | file |', '|---|---|---|---:|---|');
   for (const x of s.steps) lines.push(`| ${x.row} | ${x.step} | ${x.cached ? 'yes' : 'no'} | ${x.seconds.toFixed(1)} | ${x.file} |`);
   return lines.join('\n') + '\n';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hasCheckpoint, loadCheckpointState } from '../train/checkpoint';
 import { CHECKPOINT_FOLDER, RESULTS_FILE, runTraining, type TrainRunConfig, type TrainRunHooks, type TrainRunResults } from '../run/train-run';
-import { readJsonFile, sameKey, type StepResult } from './cache';
+import { NotCachedError, readJsonFile, sameKey, type StepResult } from './cache';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
 import { reporter, formatSeconds, type StepOptions } from './progress';
 import { resultsLocation, rowDirs } from './results-root';
@@ -71,6 +71,7 @@ export async function ensureTrainedRun(config: TrainRunConfig, dirs: { read: rea
     };
   }
 
+  if (options.cachedOnly) throw new NotCachedError(`${label} training`, dirs.read.map((d) => path.join(d, RESULTS_FILE)));
   const runDir = dirs.write;
   const checkpointDir = path.join(runDir, CHECKPOINT_FOLDER);
   const report = reporter('train', label, options);
