@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { loadDataset } from '../data';
-import { apgdDlr, pgd } from '../attacks';
-import { evaluateRobustness } from '../eval/robust';
+import { evaluate, evaluationPlan } from '../eval';
 import { loadRunClassifier, readResults, type TrainRunConfig } from '../run/train-run';
 import { numberFlag, parseFlags, type FlagSpec } from './args';
 import { trainWithProgress } from './train-command';
@@ -46,9 +45,15 @@ export async function demoCommand(argv: string[]): Promise<void> {
       ? (process.stderr.write(`${row.name}: reusing ${runDir}\n`), existing)
       : await trainWithProgress(row.config, runDir, true, row.name);
     const { model } = await loadRunClassifier(runDir);
-    const ce = await evaluateRobustness(model, testSubset, (m, x, y) => pgd(m, x, y, { preset: 'mnist', seed: 0 }));
-    const dlr = await evaluateRobustness(model, testSubset, (m, x, y) => apgdDlr(m, x, y, { preset: 'mnist', nIter: 40, seed: 0 }));
+    // both attacks on every clean-correct example (independent mode), no sanity checks: a demo, not a report
+    const plan = evaluationPlan({
+      preset: 'mnist', attacks: ['pgd', 'apgd-dlr'], mode: 'independent', epsilons: [0.3],
+      attackOptions: { pgd: { seed: 0 }, 'apgd-dlr': { nIter: 40, seed: 0 } },
+    });
+    const { summary } = await evaluate({ model, data: testSubset, plan, sanity: false });
     model.model.dispose();
+    const accuracy = (attack: string) => summary.fixed.find((s) => s.attack === attack)!.standaloneAccuracy!;
+    const ce = { robustAccuracy: accuracy('pgd') }, dlr = { robustAccuracy: accuracy('apgd-dlr') };
     const pct = (v: number) => `${(100 * v).toFixed(2).padStart(6)} %`;
     table.push(`| ${row.name.padEnd(22)} | ${pct(results.metrics.cleanTestAccuracy)} | ${pct(ce.robustAccuracy)} | ` +
       `${pct(dlr.robustAccuracy)} | ${results.timings.trainSeconds.toFixed(0).padStart(5)} s |`);

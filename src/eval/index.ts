@@ -1,5 +1,4 @@
 export * from './predict';
-export * from './robust';
 export {
   evaluationPlan,
   planDefaults,
