@@ -44,9 +44,11 @@ const copy = (src, dst) => {
 };
 const summary = JSON.parse(fs.readFileSync(path.join(from, 'summary.json'), 'utf8'));
 for (const file of summary.files) copy(path.join(from, file), path.join(to, file));
-for (const row of summary.rows) {
+// 01-tour's small MAT run, when a notebook made it (so the notebooks render the shipped results cached-only)
+const extra = fs.existsSync(path.join(from, 'tour-mat-so', 'results.json')) ? ['tour-mat-so'] : [];
+for (const row of [...summary.rows, ...extra]) {
   const src = path.join(from, row);
   for (const f of ROW_FILES) if (fs.existsSync(path.join(src, f))) copy(path.join(src, f), path.join(to, row, f));
   for (const f of WEIGHT_FILES) copy(path.join(src, 'checkpoint', f), path.join(to, row, 'checkpoint', f));
 }
-console.log(`ship-results: ${summary.rows.length} rows → ${path.relative(root, to)} (${(bytes / 1e6).toFixed(1)} MB)`);
+console.log(`ship-results: ${summary.rows.length} rows${extra.length ? ' + the tour run' : ''} → ${path.relative(root, to)} (${(bytes / 1e6).toFixed(1)} MB)`);

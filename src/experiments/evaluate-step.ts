@@ -21,7 +21,7 @@ import { loadRunClassifier, type TrainRunConfig } from '../run/train-run';
 import { NotCachedError, readJsonFile, sameKey, writeJsonFile, jsonRoundTrip, type StepResult } from './cache';
 import { evalSuite, type EvalStepSpec, type EvalSuiteName } from './eval-suites';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
-import { formatSeconds, reporter, type StepOptions } from './progress';
+import { formatSeconds, isCachedOnly, reporter, type StepOptions } from './progress';
 import { resultsLocation, rowDirs } from './results-root';
 import { ROWS, type RowKey } from './rows';
 import { ensureTrained, type TrainedRun } from './train-step';
@@ -165,7 +165,7 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
     if (hit) { value[spec.key] = hit.data!.steps[spec.key].outcome; lastFile = hit.file; } else pending.push(spec);
   }
   if (pending.length === 0) return { value, cached: true, seconds: (performance.now() - started) / 1000, file: lastFile };
-  if (options.cachedOnly) throw new NotCachedError(`${label} evaluation ${pending.map((s) => s.key).join(', ')}`, files.read);
+  if (isCachedOnly(options)) throw new NotCachedError(`${label} evaluation ${pending.map((s) => s.key).join(', ')}`, files.read);
 
   let trained = run;
   if (!trained.hasCheckpoint) {

@@ -3,7 +3,7 @@
  * messages to stderr, a notebook cell passes `(e) => console.log(e.message)`.
  */
 import type { ResultsLocation, ResultsLocationOptions } from './results-root';
-import type { StepResult } from './cache';
+import { CACHED_ONLY_ENV, type StepResult } from './cache';
 import { displayPath } from './results-root';
 
 export type StepKind = 'train' | 'evaluate' | 'analyze' | 'reproduce';
@@ -29,8 +29,16 @@ export interface StepOptions {
   onProgress?: ProgressFn;
   /** minimum seconds between two 'progress' events of one step (default 30) */
   progressSeconds?: number;
-  /** never train or attack: a step without a cached result throws a NotCachedError (shipped results, tests) */
+  /**
+   * never train or attack: a step without a cached result throws a NotCachedError (shipped results, tests).
+   * Default: $MAT_CACHED_ONLY = 1 (so notebooks can be held to the shipped results).
+   */
   cachedOnly?: boolean;
+}
+
+/** Whether a step may only read cached results (its option, else $MAT_CACHED_ONLY = 1). */
+export function isCachedOnly(options: Pick<StepOptions, 'cachedOnly'>): boolean {
+  return options.cachedOnly ?? process.env[CACHED_ONLY_ENV] === '1';
 }
 
 /** A throttled reporter for one step. */

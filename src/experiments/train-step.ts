@@ -9,7 +9,7 @@ import { hasCheckpoint, loadCheckpointState } from '../train/checkpoint';
 import { CHECKPOINT_FOLDER, RESULTS_FILE, runTraining, type TrainRunConfig, type TrainRunHooks, type TrainRunResults } from '../run/train-run';
 import { NotCachedError, readJsonFile, sameKey, type StepResult } from './cache';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
-import { reporter, formatSeconds, type StepOptions } from './progress';
+import { isCachedOnly, reporter, formatSeconds, type StepOptions } from './progress';
 import { resultsLocation, rowDirs } from './results-root';
 import { ROWS, rowConfigForBudget, type RowKey } from './rows';
 
@@ -71,7 +71,7 @@ export async function ensureTrainedRun(config: TrainRunConfig, dirs: { read: rea
     };
   }
 
-  if (options.cachedOnly) throw new NotCachedError(`${label} training`, dirs.read.map((d) => path.join(d, RESULTS_FILE)));
+  if (isCachedOnly(options)) throw new NotCachedError(`${label} training`, dirs.read.map((d) => path.join(d, RESULTS_FILE)));
   const runDir = dirs.write;
   const checkpointDir = path.join(runDir, CHECKPOINT_FOLDER);
   const report = reporter('train', label, options);

@@ -1,6 +1,7 @@
-// Checks the executed copies that `npm run notebooks` writes to notebooks/out/: no error outputs, every
-// code cell ran, the code matches the source notebook, and at least metadata.mat.expects.{figures,tables}
-// image and HTML-table outputs. Skips when notebooks/out/ is absent (notebooks not run in this checkout).
+// Checks the executed copies that `npm run notebooks` writes to notebooks/out/ (smoke profile) and
+// `npm run notebooks:shipped` to notebooks/out-shipped/ (cpu profile on the shipped data/results, nothing
+// recomputed): no error outputs, every code cell ran, the code matches the source notebook, and at least
+// metadata.mat.expects.{figures,tables} image and HTML-table outputs. Skips a folder that is absent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -9,20 +10,21 @@ import { NotebookJson, inspectNotebook, problems, projectRoot, readExpects, read
 
 const root = projectRoot();
 const notebooksDir = join(root, 'notebooks');
-const outDir = join(notebooksDir, 'out');
 const sources = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort() : [];
 
-const skipReason = !existsSync(outDir)
-  ? 'notebooks/out/ is absent: run `npm run notebooks` to execute the notebooks first'
-  : sources.length === 0 ? 'no notebooks/*.ipynb' : false;
-
-for (const name of sources.length ? sources : ['(none)']) {
-  test(`executed notebook ${name}`, { skip: skipReason }, () => {
-    const executedPath = join(outDir, name);
-    assert.ok(existsSync(executedPath), `notebooks/out/${name} is missing: run \`npm run notebooks\``);
-    const found = problems(readNotebook(executedPath), readNotebook(join(notebooksDir, name)));
-    assert.deepEqual(found, [], `notebooks/out/${name}:\n  ${found.join('\n  ')}`);
-  });
+for (const [folder, command] of [['out', 'npm run notebooks'], ['out-shipped', 'npm run notebooks:shipped']] as const) {
+  const outDir = join(notebooksDir, folder);
+  const skipReason = !existsSync(outDir)
+    ? `notebooks/${folder}/ is absent: run \`${command}\` to execute the notebooks first`
+    : sources.length === 0 ? 'no notebooks/*.ipynb' : false;
+  for (const name of sources.length ? sources : ['(none)']) {
+    test(`executed notebook ${folder}/${name}`, { skip: skipReason }, () => {
+      const executedPath = join(outDir, name);
+      assert.ok(existsSync(executedPath), `notebooks/${folder}/${name} is missing: run \`${command}\``);
+      const found = problems(readNotebook(executedPath), readNotebook(join(notebooksDir, name)));
+      assert.deepEqual(found, [], `notebooks/${folder}/${name}:\n  ${found.join('\n  ')}`);
+    });
+  }
 }
 
 // The checker itself, on small synthetic notebooks, so this file can fail even where nothing was executed.
