@@ -67,7 +67,9 @@ export function describeStep(what: string, result: Pick<StepResult<unknown>, 'ca
 
 /** 12.3 s, 4 min 05 s, 1 h 02 min. */
 export function formatSeconds(s: number): string {
-  if (s < 60) return `${s.toFixed(1)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s < 59.95) return `${s.toFixed(1)} s`;
+  // round to the displayed unit first, so 479.6 s is '8 min 00 s', not '7 min 60 s'
+  if (s < 3600 - 0.5) { const r = Math.round(s); return `${Math.floor(r / 60)} min ${String(r % 60).padStart(2, '0')} s`; }
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
