@@ -30,6 +30,11 @@ export class CacheError extends Error {
 /** Environment variable that turns `cachedOnly` on for every step that does not set it. */
 export const CACHED_ONLY_ENV = 'MAT_CACHED_ONLY';
 
+/** Whether a step may only read cached results: its own `cachedOnly`, else $MAT_CACHED_ONLY = 1. */
+export function isCachedOnly(options: { cachedOnly?: boolean }): boolean {
+  return options.cachedOnly ?? process.env[CACHED_ONLY_ENV] === '1';
+}
+
 /** A step that has no cached result while computing is not allowed (`cachedOnly`). */
 export class NotCachedError extends Error {
   constructor(readonly step: string, readonly searched: readonly string[]) {
@@ -134,7 +139,7 @@ export async function cachedStep<K, V>(options: CachedStepOptions<K, V>): Promis
     const rec = readJsonFile<CacheRecord<K, V>>(file, (v) => recordProblem(v, options.kind));
     if (rec !== undefined && sameKey(rec.key, options.key)) return { value: rec.value, cached: true, seconds: elapsed(), file };
   }
-  if (options.cachedOnly ?? process.env[CACHED_ONLY_ENV] === '1') throw new NotCachedError(options.kind, options.readFiles);
+  if (isCachedOnly(options)) throw new NotCachedError(options.kind, options.readFiles);
   const prov = provenance();
   const t0 = performance.now();
   const value = jsonRoundTrip(await options.compute());

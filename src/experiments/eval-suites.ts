@@ -122,6 +122,11 @@ export function apgdSteps(budget: DatasetBudget): EvalStepSpec[] {
   }));
 }
 
+/** The key of Table 4's adaptive PGD step (the table's PGD budget, the model's own loss). */
+export function adaptivePgdKey(budget: DatasetBudget): string {
+  return `adaptive-pgd@${epsilonLabel(budget.eval.pgd.epsilon)}`;
+}
+
 /**
  * Table 4 and the attack summary: the table's PGD, adaptive PGD (same budget) maximising the model's own
  * training loss, and APGD-CE / APGD-DLR — all on the same examples, so a per-example worst case exists.
@@ -130,7 +135,7 @@ export function adaptiveSteps(budget: DatasetBudget, context: SuiteContext): Eva
   const pgd = tablePgdStep(budget);
   const objective = adaptiveObjectiveForMethod(context.method, context.settings);
   return [pgd, {
-    ...pgd, key: `adaptive-pgd@${epsilonLabel(pgd.epsilon!)}`, attack: 'adaptive-pgd', sanity: false,
+    ...pgd, key: adaptivePgdKey(budget), attack: 'adaptive-pgd', sanity: false,
     objective: { name: objective.name, options: { ...objective.options } },
   }, ...apgdSteps(budget)];
 }

@@ -18,10 +18,10 @@ import { countCode, evaluate, evaluationPlan, planSteps, presetForDataset, ROBUS
 import type { Classifier } from '../models';
 import { provenance, type Provenance } from '../run/provenance';
 import { loadRunClassifier, type TrainRunConfig } from '../run/train-run';
-import { NotCachedError, readJsonFile, sameKey, writeJsonFile, jsonRoundTrip, type StepResult } from './cache';
+import { isCachedOnly, NotCachedError, readJsonFile, sameKey, writeJsonFile, jsonRoundTrip, type StepResult } from './cache';
 import { evalSuite, type EvalStepSpec, type EvalSuiteName } from './eval-suites';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
-import { formatSeconds, isCachedOnly, reporter, type StepOptions } from './progress';
+import { formatSeconds, reporter, type StepOptions } from './progress';
 import { resultsLocation, rowDirs } from './results-root';
 import { ROWS, type RowKey } from './rows';
 import { ensureTrained, type TrainedRun } from './train-step';

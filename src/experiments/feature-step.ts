@@ -206,7 +206,7 @@ export async function ensureRunAnalysis(runDir: string, settings: FeatureAnalysi
     key: { train: config, settings },
     readFiles: options.readFiles ?? [writeFile],
     writeFile,
-    ...(options.cachedOnly ? { cachedOnly: true } : {}),
+    ...(options.cachedOnly !== undefined ? { cachedOnly: options.cachedOnly } : {}),
     compute: async () => {
       const report = reporter('analyze', label, options);
       const dir = options.weightsDir ? await options.weightsDir() : runDir;

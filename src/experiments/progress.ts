@@ -3,7 +3,7 @@
  * messages to stderr, a notebook cell passes `(e) => console.log(e.message)`.
  */
 import type { ResultsLocation, ResultsLocationOptions } from './results-root';
-import { CACHED_ONLY_ENV, type StepResult } from './cache';
+import type { StepResult } from './cache';
 import { displayPath } from './results-root';
 
 export type StepKind = 'train' | 'evaluate' | 'analyze' | 'reproduce';
@@ -36,10 +36,6 @@ export interface StepOptions {
   cachedOnly?: boolean;
 }
 
-/** Whether a step may only read cached results (its option, else $MAT_CACHED_ONLY = 1). */
-export function isCachedOnly(options: Pick<StepOptions, 'cachedOnly'>): boolean {
-  return options.cachedOnly ?? process.env[CACHED_ONLY_ENV] === '1';
-}
 
 /** A throttled reporter for one step. */
 export function reporter(step: StepKind, subject: string, options: Pick<StepOptions, 'onProgress' | 'progressSeconds'>) {

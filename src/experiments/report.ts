@@ -15,7 +15,7 @@ import {
   type AdaptiveAttackResults, type CosineResults, type MatchRateResults, type MmcComparisonResults, type RobustnessResults,
 } from '../tables';
 import { setColumnDecimals } from '../tables/format';
-import { epsilonLabel, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
+import { adaptivePgdKey, apgdSteps, epsilonLabel, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
 import type { EvalOutcome, FixedEpsilonOutcome, MinimizationOutcome } from './evaluate-step';
 import type { FeatureAnalysis } from './feature-step';
 import { datasetBudget, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
@@ -243,7 +243,7 @@ export function table3Chart(results: ExperimentResults, budget: DatasetBudget, d
 /** Table 4: PGD vs adaptive PGD (same budget) for TRADES and the MAT variants. */
 export function table4Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
   const col = paperDatasetColumn(dataset);
-  const pgd = tablePgdStep(budget).key, adaptive = `adaptive-pgd@${epsilonLabel(budget.eval.pgd.epsilon)}`;
+  const pgd = tablePgdStep(budget).key, adaptive = adaptivePgdKey(budget);
   const ours: AdaptiveAttackResults = {};
   for (const row of TABLE4_ROW_KEYS) {
     const p = fixed(results[row], pgd), a = fixed(results[row], adaptive);
@@ -256,7 +256,7 @@ export function table4Frame(results: ExperimentResults, budget: DatasetBudget, d
 }
 
 export function table4Chart(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
-  const pgd = tablePgdStep(budget).key, adaptive = `adaptive-pgd@${epsilonLabel(budget.eval.pgd.epsilon)}`;
+  const pgd = tablePgdStep(budget).key, adaptive = adaptivePgdKey(budget);
   const bars: AblationBar[] = [];
   for (const row of TABLE4_ROW_KEYS) {
     const p = fixed(results[row], pgd), a = fixed(results[row], adaptive);
@@ -270,13 +270,13 @@ export function table4Chart(results: ExperimentResults, budget: DatasetBudget, d
 
 /** The fixed-ε attacks of the summary, in column order: Table 2's PGD, adaptive PGD, APGD-CE, APGD-DLR. */
 export function summaryAttackKeys(budget: DatasetBudget): Array<{ column: string; key: string }> {
-  const eps = epsilonLabel(budget.eval.pgd.epsilon);
   const steps = budget.eval.pgd.steps;
+  const [apgdCe, apgdDlr] = apgdSteps(budget);
   return [
     { column: `PGD-${steps}`, key: tablePgdStep(budget).key },
-    { column: `Adaptive PGD-${steps}`, key: `adaptive-pgd@${eps}` },
-    { column: `APGD-CE`, key: `apgd-ce@${eps}` },
-    { column: `APGD-DLR`, key: `apgd-dlr@${eps}` },
+    { column: `Adaptive PGD-${steps}`, key: adaptivePgdKey(budget) },
+    { column: 'APGD-CE', key: apgdCe.key },
+    { column: 'APGD-DLR', key: apgdDlr.key },
   ];
 }
 

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hasCheckpoint, loadCheckpointState } from '../train/checkpoint';
 import { CHECKPOINT_FOLDER, RESULTS_FILE, runTraining, type TrainRunConfig, type TrainRunHooks, type TrainRunResults } from '../run/train-run';
-import { NotCachedError, readJsonFile, sameKey, type StepResult } from './cache';
+import { isCachedOnly, NotCachedError, readJsonFile, sameKey, type StepResult } from './cache';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
-import { isCachedOnly, reporter, formatSeconds, type StepOptions } from './progress';
+import { reporter, formatSeconds, type StepOptions } from './progress';
 import { resultsLocation, rowDirs } from './results-root';
 import { ROWS, rowConfigForBudget, type RowKey } from './rows';
 
