@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include <ATen/Parallel.h>
+
 namespace mat {
 namespace {
 
@@ -222,6 +224,27 @@ Outs binary(const Inputs& in, const Args&) {
   throw std::logic_error("unknown binary op");
 }
 
+// Step: 1 where x > 0, alpha elsewhere, NaN stays NaN (TensorFlow.js' semantics). It is half of every ReLU
+// gradient, so contiguous CPU floats get one fused pass instead of four ATen kernels.
+at::Tensor step(const at::Tensor& x, double alpha) {
+  if (x.is_cpu() && x.scalar_type() == at::kFloat && x.is_contiguous()) {
+    at::Tensor out = at::empty_like(x);
+    const float* in = x.data_ptr<float>();
+    float* o = out.data_ptr<float>();
+    float a = static_cast<float>(alpha);
+    // written branch-free (selects, not jumps): signs of activations are random, so branches mispredict
+    at::parallel_for(0, x.numel(), 65536, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; i++) {
+        float v = in[i];
+        float r = v > 0 ? 1.0f : a;
+        o[i] = v == v ? r : v;
+      }
+    });
+    return out;
+  }
+  return at::where(x <= 0, at::full_like(x, alpha), at::where(x > 0, at::ones_like(x), x));
+}
+
 // Unary element-wise ops. args: an optional alpha / bounds
 template <int kind>
 Outs unary(const Inputs& in, const Args& a) {
@@ -252,7 +275,7 @@ Outs unary(const Inputs& in, const Args& a) {
     case 22: return one(at::isinf(x));
     case 23: return one(at::isfinite(x));
     case 24: return one(at::logical_not(x));
-    case 25: return one(at::where(at::isnan(x), x, at::where(x > 0, at::ones_like(x), at::full_like(x, a.f(0)))));  // Step
+    case 25: return one(step(x, a.f(0)));
     case 26: return one(at::leaky_relu(x, a.f(0)));
     case 27: return one(at::clamp(x, a.f(0), a.f(1)));
     case 28: return one(at::expm1(x));

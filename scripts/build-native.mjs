@@ -60,7 +60,7 @@ if (!torch) skip('no libtorch: apt-get install libtorch-dev g++, or set LIBTORCH
 const nodeHeaders = findNodeHeaders();
 if (!nodeHeaders) skip('no Node-API headers: set NODE_API_HEADERS to a folder holding node_api.h');
 const cxx = process.env.CXX ?? 'g++';
-const args = ['-O2', '-shared', '-fPIC', '-std=c++17', `-I${nodeHeaders}`, ...torch.includes.map((d) => `-I${d}`),
+const args = ['-O3', '-shared', '-fPIC', '-std=c++17', `-I${nodeHeaders}`, ...torch.includes.map((d) => `-I${d}`),
   ...(torch.abi !== undefined ? [`-D_GLIBCXX_USE_CXX11_ABI=${torch.abi}`] : []),
   sources[0], sources[1], '-o', out,
   ...(torch.libDir ? [`-L${torch.libDir}`, `-Wl,-rpath,${torch.libDir}`] : []),
