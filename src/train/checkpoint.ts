@@ -54,7 +54,9 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
       const named = await optimizer.getWeights();
       const { data, specs } = await tf.io.encodeWeights(named);
       writeFileDurable(path.join(tmp, FILES.optimizerData), Buffer.from(data));
-      writeFileDurable(path.join(tmp, FILES.optimizer), JSON.stringify({ className: optimizer.getClassName(), config: optimizer.getConfig(), specs }));
+      writeFileDurable(path.join(tmp, FILES.optimizer), JSON.stringify({
+        className: optimizer.getClassName(), config: optimizer.getConfig(), specs, accumulators: accumulatorValues(optimizer),
+      }));
       // getWeights hands out the optimizer's live slot variables (keep them) plus a fresh iteration count
       tf.dispose(named.map((n) => n.tensor).filter((t) => !(t instanceof tf.Variable)));
     }
@@ -178,7 +180,31 @@ export async function loadOptimizerState(root: string, optimizer: tf.Optimizer):
   const named = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer, meta.specs);
   await optimizer.setWeights(Object.entries(named).map(([name, tensor]) => ({ name, tensor })));
   tf.dispose(Object.values(named));
+  restoreAccumulators(dir, optimizer, meta.accumulators);
   return true;
+}
+
+/**
+ * Adam's running powers β₁ᵗ, β₂ᵗ: setWeights recomputes them as pow(β, t), which differs in the last bits
+ * from the product an uninterrupted run accumulated, so they are stored and restored as they were.
+ */
+const ACCUMULATORS = ['accBeta1', 'accBeta2'];
+
+function accumulatorValues(optimizer: tf.Optimizer): Record<string, number> | undefined {
+  const slots = optimizer as unknown as Record<string, tf.Variable | undefined>;
+  const present = ACCUMULATORS.filter((k) => slots[k] instanceof tf.Variable);
+  return present.length ? Object.fromEntries(present.map((k) => [k, slots[k]!.dataSync()[0]])) : undefined;
+}
+
+function restoreAccumulators(dir: string, optimizer: tf.Optimizer, saved: unknown): void {
+  if (saved === undefined) return; // older checkpoints: keep tfjs' pow(β, t)
+  const slots = optimizer as unknown as Record<string, tf.Variable | undefined>;
+  for (const [k, v] of Object.entries(saved as Record<string, unknown>)) {
+    if (!ACCUMULATORS.includes(k) || !(slots[k] instanceof tf.Variable) || typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new CheckpointError(dir, `${FILES.optimizer}: accumulator ${k} = ${JSON.stringify(v)} does not fit a ${optimizer.getClassName()}`);
+    }
+    tf.tidy(() => slots[k]!.assign(tf.scalar(v)));
+  }
 }
 
 export function loadCheckpointState(root: string): CheckpointState {
