@@ -22,7 +22,8 @@ export const REQUIRED_FILES = ['model.json', 'state.json'];
 /** every file a checkpoint may hold (also the flat layout's files) */
 export const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin', 'state.json'];
 
-const versionName = (n: number) => `v${String(n).padStart(6, '0')}`;
+/** the folder name of version n */
+export const versionName = (n: number): string => `v${String(n).padStart(6, '0')}`;
 
 function entries(root: string): string[] {
   try {

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { checkpointData, commitVersion, committedVersions, currentVersionDir, REQUIRED_FILES, writeFileDurable } from './checkpoint-versions';
+import { checkpointData, commitVersion, committedVersions, currentVersionDir, REQUIRED_FILES, versionName, writeFileDurable } from './checkpoint-versions';
 import { containedPath, ContainmentError, readContainedFiles } from './contained-files';
 
 export class CheckpointError extends Error {
@@ -79,7 +79,7 @@ export function resolveCheckpoint(dir: string): string {
   const current = currentVersionDir(dir);
   if (current !== undefined) return current;
   const newest = committedVersions(dir)[0];
-  const where = newest === undefined ? dir : path.join(dir, `v${String(newest).padStart(6, '0')}`);
+  const where = newest === undefined ? dir : path.join(dir, versionName(newest));
   const present = checkpointData(dir);
   if (present.length === 0) throw new CheckpointError(dir, `no checkpoint here (expected ${path.join(dir, FILES.model)} or a version folder)`);
   const missing = REQUIRED_FILES.filter((f) => !fs.existsSync(path.join(where, f)));
