@@ -114,6 +114,18 @@ test('SmallCNN with dropout: the same seed gives bit-identical weights, and a re
   second.dispose();
 });
 
+test('random starts are seeded from step 0 with seed 0 (TRADES, normal start): two runs are bit-identical', async () => {
+  const data = quadrants(32, 7);
+  const trades = trainingObjective('trades', { seed: 0, steps: 2, epsilon: 0.3, stepSize: 0.1 }).loss;
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const m = newModel();
+    await train(m, data, trades, { epochs: 1, batchSize: 16, seed: 0, optimizer: { name: 'sgd', learningRate: 0.1 } });
+    runs.push(weightsOf(m)); m.dispose();
+  }
+  assert.deepEqual(runs[0], runs[1]);
+});
+
 test('an existing checkpoint is never overwritten without --resume, and a different config is refused', async () => {
   const data = quadrants(64, 3);
   const dir = tmp();
