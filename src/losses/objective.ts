@@ -7,6 +7,7 @@ import { adversarialTrainingLoss } from './madry-at';
 import { MAT_VARIANTS, matLoss, type MatVariant } from './mat';
 import { MMC_CENTER_NORM, mmcAdversary, mmcLoss } from './mmc';
 import { tradesLoss } from './trades';
+import { streamSeed } from '../attacks/seed';
 
 /** Training methods of Table 2 / Table 3. */
 export type Method = 'natural' | 'at' | 'trades' | 'mmc' | 'mat';
@@ -116,7 +117,8 @@ export function trainingObjective(method: Method, options: TrainingObjectiveOpti
     steps: options.steps ?? d.steps,
     randomStart: options.randomStart ?? true,
   };
-  const seedAt = (step: number) => (options.seed === undefined ? undefined : options.seed + step);
+  // one never-zero stream per step (tfjs reads seed 0 as "unseeded")
+  const seedAt = (step: number) => (options.seed === undefined ? undefined : streamSeed(options.seed, step));
 
   switch (method) {
     case 'natural':

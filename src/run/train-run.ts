@@ -11,10 +11,11 @@ import { accuracy } from '../eval/predict';
 import { maxMahalanobisCenters } from '../losses/max-mahalanobis-centers';
 import { trainingObjective, type Method, type TrainingObjectiveOptions } from '../losses/objective';
 import { classifierFromModel, createClassifier, type Arch, type Classifier } from '../models';
-import { loadCheckpointModel, loadCheckpointState, hasCheckpoint } from '../train/checkpoint';
-import { train, type BatchReport, type EpochReport } from '../train/trainer';
+import { assertSameConfig, holdsCheckpointData, loadCheckpointModel, loadCheckpointState, hasCheckpoint } from '../train/checkpoint';
+import { train, RESUMABLE_CHANGES, type BatchReport, type EpochReport } from '../train/trainer';
 import type { OptimizerName } from '../train/optimizer';
 import { provenance, type Provenance } from './provenance';
+import { openRunFolder } from './run-folder';
 
 export interface TrainRunConfig {
   dataset: DatasetName;
@@ -64,6 +65,10 @@ export function defaultRunName(config: Pick<TrainRunConfig, 'dataset' | 'arch' |
 
 export interface TrainRunHooks {
   resume?: boolean;
+  /** also checkpoint inside an epoch every this many steps */
+  checkpointEvery?: number;
+  /** hears what the run did besides training (stale locks taken over, crashed writes cleaned); default stderr */
+  onNotice?: (message: string) => void;
   onBatchEnd?: (r: BatchReport) => void;
   onEpochEnd?: (r: EpochReport) => void;
   /** called once the data and model exist, before the first step */
@@ -91,20 +96,31 @@ export function buildRunClassifier(config: TrainRunConfig, data: Pick<Dataset, '
 }
 
 export async function runTraining(config: TrainRunConfig, runDir: string, hooks: TrainRunHooks = {}): Promise<TrainRunResults> {
+  const checkpointDir = path.join(runDir, CHECKPOINT_FOLDER);
+  const lock = openRunFolder(runDir, checkpointDir, {
+    resume: hooks.resume === true, notice: hooks.onNotice ?? ((m) => process.stderr.write(`${m}\n`)),
+  });
+  try {
+    return await trainLocked(config, runDir, checkpointDir, hooks);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(config: TrainRunConfig, runDir: string, checkpointDir: string, hooks: TrainRunHooks): Promise<TrainRunResults> {
   const started = performance.now();
   const prov = provenance();
   const trainData = await loadDataset(config.dataset, 'train', { subset: config.trainSubset, subsetSeed: config.seed });
   const testData = await loadDataset(config.dataset, 'test', { subset: config.testSubset, subsetSeed: config.seed });
   const { model, objective } = buildRunClassifier(config, trainData);
-  const checkpointDir = path.join(runDir, CHECKPOINT_FOLDER);
   const resumed = hooks.resume === true && hasCheckpoint(checkpointDir);
   if (resumed) {
-    // continue from the saved weights (the optimizer state is restored by train())
-    const saved = await loadCheckpointModel(checkpointDir);
+    // configuration and weight shapes are compared before any weight is read; the optimizer state is restored by train()
+    assertSameConfig(checkpointDir, loadCheckpointState(checkpointDir).config, config as unknown as Record<string, unknown>, RESUMABLE_CHANGES);
+    const saved = await loadCheckpointModel(checkpointDir, { expectShapes: model.model.weights.map((w) => ({ name: w.name, shape: w.shape })) });
     model.model.setWeights(saved.getWeights());
     saved.dispose();
   }
-  fs.mkdirSync(runDir, { recursive: true });
   hooks.onStart?.({
     trainExamples: trainData.count, batchesPerEpoch: Math.ceil(trainData.count / config.batchSize),
     parameters: model.model.countParams(), resumed,
@@ -112,7 +128,7 @@ export async function runTraining(config: TrainRunConfig, runDir: string, hooks:
   const trainResult = await train(model, trainData, objective.loss, {
     epochs: config.epochs, batchSize: config.batchSize, seed: config.seed,
     optimizer: { name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum },
-    lrMilestones: config.lrMilestones, checkpointDir, resume: hooks.resume,
+    lrMilestones: config.lrMilestones, checkpointDir, resume: hooks.resume, checkpointEvery: hooks.checkpointEvery,
     config: config as unknown as Record<string, unknown>, maxSteps: config.maxSteps,
     onBatchEnd: hooks.onBatchEnd, onEpochEnd: hooks.onEpochEnd,
   });
@@ -135,8 +151,8 @@ export async function runTraining(config: TrainRunConfig, runDir: string, hooks:
 
 /** Loads a trained classifier from a run folder (or a checkpoint folder directly). */
 export async function loadRunClassifier(dir: string): Promise<{ model: Classifier; config?: TrainRunConfig }> {
-  const checkpointDir = hasCheckpoint(dir) ? dir : path.join(dir, CHECKPOINT_FOLDER);
-  if (!hasCheckpoint(checkpointDir)) throw new Error(`${dir}: no checkpoint here (expected ${path.join(dir, CHECKPOINT_FOLDER)}/model.json)`);
+  // a checkpoint folder itself, or a run folder; loading names what is missing or refused
+  const checkpointDir = holdsCheckpointData(dir) ? dir : path.join(dir, CHECKPOINT_FOLDER);
   const state = loadCheckpointState(checkpointDir);
   const config = state.config as unknown as TrainRunConfig;
   const layers = await loadCheckpointModel(checkpointDir);
