@@ -254,8 +254,10 @@ napi_value SetDevice(napi_env env, napi_callback_info info) {
   if (device == "cuda") {
     if (!at::hasCUDA()) return throwError(env, "torch addon: this libtorch has no CUDA device");
     ctxOf(env)->device = at::Device(at::kCUDA, 0);
+    mat::currentDevice() = ctxOf(env)->device;
   } else if (device == "cpu") {
     ctxOf(env)->device = at::kCPU;
+    mat::currentDevice() = at::kCPU;
   } else {
     return throwError(env, "torch addon: unknown device '" + device + "'");
   }

@@ -386,7 +386,7 @@ Outs select(const Inputs& in, const Args&) {
 
 // Fill. args: dtype code, value, shape...
 Outs fill(const Inputs&, const Args& a) {
-  return one(at::full(a.rest(2), a.f(1), at::TensorOptions().dtype(scalarType(a.i(0)))));
+  return one(at::full(a.rest(2), a.f(1), at::TensorOptions().dtype(scalarType(a.i(0))).device(currentDevice())));
 }
 
 // TopK. args: k. Stable descending sort so ties keep the lower index first, as TensorFlow does.
@@ -409,6 +409,11 @@ Outs cumsum(const Inputs& in, const Args& a) {
 }
 
 }  // namespace
+
+at::Device& currentDevice() {
+  static at::Device device = at::kCPU;
+  return device;
+}
 
 at::ScalarType scalarType(int code) {
   switch (code) {

@@ -35,6 +35,9 @@ using OpFn = std::vector<Slot> (*)(const Inputs&, const Args&);
 
 const std::unordered_map<std::string, OpFn>& opTable();
 
+/** Where ops that have no input (Fill) create their output; set by the addon's setDevice. */
+at::Device& currentDevice();
+
 /** tfjs dtype codes shared with src/backend/torch/native.ts */
 at::ScalarType scalarType(int code);
 int dtypeCode(at::ScalarType t);

@@ -5,6 +5,7 @@
  * libtorch inside an importable Python `torch` (CUDA builds included). Runs at `npm install`; never fails
  * it: without a libtorch, headers or compiler it prints one line and the workbench runs on wasm.
  * Usage: node scripts/build-native.mjs [--force] [--require]   (--require: exit 1 when it cannot build)
+ * MAT_TORCH_PROBE=none skips the Debian and Python probes (tests use it to play a machine without libtorch).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,6 +32,7 @@ function findLibtorch() {
     const libDir = path.join(dir, 'lib');
     return { name: `LIBTORCH=${dir}`, includes: [path.join(dir, 'include'), path.join(dir, 'include', 'torch', 'csrc', 'api', 'include')], libDir, cuda: fs.existsSync(path.join(libDir, 'libtorch_cuda.so')) };
   }
+  if (process.env.MAT_TORCH_PROBE === 'none') return undefined;
   if (fs.existsSync('/usr/include/ATen/ATen.h') && fs.existsSync('/usr/include/torch/csrc/api/include/torch/version.h')) {
     return { name: 'Debian libtorch-dev', includes: ['/usr/include/torch/csrc/api/include'], cuda: false };
   }
@@ -64,6 +66,7 @@ const args = ['-O3', '-shared', '-fPIC', '-std=c++17', `-I${nodeHeaders}`, ...to
   ...(torch.abi !== undefined ? [`-D_GLIBCXX_USE_CXX11_ABI=${torch.abi}`] : []),
   sources[0], sources[1], '-o', out,
   ...(torch.libDir ? [`-L${torch.libDir}`, `-Wl,-rpath,${torch.libDir}`] : []),
+  '-Wl,--no-as-needed', // keep libtorch_cuda linked although no symbol of it is named: it registers the CUDA kernels
   '-ltorch', '-ltorch_cpu', '-lc10', ...(torch.cuda ? ['-ltorch_cuda', '-lc10_cuda'] : [])];
 fs.mkdirSync(outDir, { recursive: true });
 const started = Date.now();

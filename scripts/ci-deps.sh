@@ -3,12 +3,13 @@
 #   - headless execution (npm run notebooks): jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel
 #   - browser end-to-end (npm run test:browser): jupyter-notebook (classic, 6.4 on Debian 12) chromium
 #   - real data for notebooks: dataset-fashion-mnist
+#   - the torch backend (its addon is compiled at npm install; the suite runs on it too): libtorch-dev g++
 # python3-torch is NOT needed. Only missing packages are installed; `apt-get update` runs only if
 # something is missing. Quiet: prints one line per package it installs, or that nothing was needed.
 # Usage: bash scripts/ci-deps.sh [--check]   (--check: only report, exit 1 if something is missing)
 set -euo pipefail
 
-PKGS=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium dataset-fashion-mnist)
+PKGS=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium dataset-fashion-mnist libtorch-dev g++)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -35,8 +36,10 @@ fi
 echo "ci-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp)
-if ! { $SUDO apt-get update -qq && \
-       $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+# another apt (an unattended upgrade, a second install) may hold the dpkg lock: wait for it, do not fail
+LOCK=(-o DPkg::Lock::Timeout=600)
+if ! { $SUDO apt-get "${LOCK[@]}" update -qq && \
+       $SUDO apt-get "${LOCK[@]}" install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
   echo "ci-deps: apt-get failed; last lines:" >&2
   tail -n 30 "$log" >&2
   rm -f "$log"

@@ -8,6 +8,7 @@ import {
 } from '../experiments';
 import { toCsv, toMarkdown } from '../tables';
 import { parseFlags, UsageError, type FlagSpec } from './args';
+import { BACKEND_NAMES } from '../backend';
 
 export const ANALYZE_HELP = `mat analyze — feature analysis of one trained model: Table 1 (Ward match rates of clean / PGD / DDN
 features), Table 5 (cosine to the predicted class center; models with a centers head) and Figure 1 (t-SNE
@@ -16,7 +17,7 @@ of clean and PGD features; (a) adversarials by true label, (b) by predicted clas
   --run DIR          run folder (results.json and/or checkpoint/)
   --profile P        smoke | cpu | paper: points, attack and t-SNE budgets (default cpu)
   --out DIR          where CSV / JSON / SVG go (default: the run folder)
-  --backend NAME     node-gpu | node | wasm | cpu
+  --backend NAME     ${BACKEND_NAMES.join(' | ')}
 
 Tables print to stdout as Markdown, our numbers beside the paper's. The analysis is cached in
 DIR/features-<profile>.json (a second call with the same model and profile only redraws; an analysis the

@@ -4,6 +4,7 @@ import { evaluate, evaluationPlan } from '../eval';
 import { loadRunClassifier, readResults, type TrainRunConfig } from '../run/train-run';
 import { numberFlag, parseFlags, type FlagSpec } from './args';
 import { trainWithProgress } from './train-command';
+import { BACKEND_NAMES } from '../backend';
 
 export const DEMO_HELP = `mat demo — what \`npm start\` runs: natural vs MAT(SO) SmallCNN on full MNIST, two epochs each
 (SGD 0.05, ×0.1 after the first), then a small Table-2-style comparison: clean accuracy on the 10k test
@@ -15,7 +16,7 @@ Finished runs under --runs-dir are reused (delete the folder to retrain).
   --epochs N         epochs per model (default 2)
   --pgd-subset N     test examples attacked (default 1000)
   --runs-dir DIR     (default runs/demo)
-  --backend NAME     node-gpu | node | wasm | cpu
+  --backend NAME     ${BACKEND_NAMES.join(' | ')}
 `;
 
 export const DEMO_FLAGS: FlagSpec = {

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { attackNames, type AttackName } from '../attacks';
-import { backendInfo } from '../backend';
+import { backendInfo, BACKEND_NAMES } from '../backend';
 import { evaluateRun, type EvalProgress, type EvalResults, type RunEvalOptions } from '../eval';
 import { epsilonLabel } from '../eval/plan';
 import { numberFlag, parseFlags, UsageError, type FlagSpec } from './args';
@@ -35,7 +35,7 @@ Per-example results go to a JSON file; re-running the same command resumes it.
   --surrogate DIR      run folder of a naturally trained model: enables the transfer sanity check
   --sanity-subset N    clean-correct examples the sanity checks use (default 100)
   --sanity             strict: exit with an error when a sanity check warns
-  --backend NAME       node-gpu | node | wasm | cpu
+  --backend NAME       ${BACKEND_NAMES.join(' | ')}
 `;
 
 export const EVAL_FLAGS: FlagSpec = {

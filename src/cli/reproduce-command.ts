@@ -4,6 +4,7 @@ import {
   PROFILES, PROFILE_NAMES, reproduce, resultsLocation,
 } from '../experiments';
 import { parseFlags, type FlagSpec } from './args';
+import { BACKEND_NAMES } from '../backend';
 
 export const REPRODUCE_HELP = `mat reproduce — the whole paper on one dataset: train every Table 2 row plus MMC, run the attacks of
 Tables 2–4 and Figure 2, analyse the features behind Tables 1 and 5 and Figure 1, and write a summary.
@@ -16,7 +17,7 @@ ${PROFILE_NAMES.map((p) => `                         ${p}: ${PROFILES[p].descrip
   --skip-features      skip the feature analyses (Tables 1 and 5, Figure 1)
   --results-root DIR   where results are written (default runs/, env MAT_RESULTS_ROOT); cached
                        results are looked up in data/results/ first
-  --backend NAME       node-gpu | node | wasm | cpu
+  --backend NAME       ${BACKEND_NAMES.join(' | ')}
 
 Writes <root>/<profile>/<dataset>/summary.{json,md}, one CSV per table and the figures as SVG.
 `;

@@ -6,6 +6,7 @@ import { defaultRunName, runTraining, type TrainRunConfig, type TrainRunResults 
 import { OPTIMIZER_NAMES } from '../train/optimizer';
 import { choiceFlag, numberFlag, numberListFlag, parseFlags, UsageError, type FlagSpec } from './args';
 import { ProgressBar } from './progress';
+import { BACKEND_NAMES } from '../backend';
 
 export const TRAIN_HELP = `mat train — train one model (natural, AT, TRADES, MMC or MAT) with checkpoints and resume
 
@@ -34,7 +35,7 @@ export const TRAIN_HELP = `mat train — train one model (natural, AT, TRADES, M
   --checkpoint-every N   also checkpoint every N steps inside an epoch (default: every 10 minutes)
   --run-dir DIR          run folder (default runs/<dataset>-<arch>-<method>[-options]); one writer at a time
   --resume               continue the newest complete checkpoint in the run folder
-  --backend NAME         node-gpu | node | wasm | cpu (default: fastest available; env MAT_BACKEND)
+  --backend NAME         ${BACKEND_NAMES.join(' | ')} (default: fastest available; env MAT_BACKEND)
 `;
 
 export const TRAIN_FLAGS: FlagSpec = {

@@ -116,7 +116,7 @@ export async function workerPoolExecutor(data: Dataset, options: WorkerPoolOptio
   try {
     await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
       // one compute thread per worker: the parallelism is the workers themselves (no nested wasm thread pools)
-      const env = { ...process.env, MAT_WASM_THREADS: '1' };
+      const env = { ...process.env, MAT_WASM_THREADS: '1', MAT_TORCH_THREADS: '1' };
       const w = script.eval
         ? new Worker(script.code as string, { eval: true, workerData, env })
         : new Worker(script.file, { workerData, env });

@@ -161,9 +161,12 @@ async function runOn(backend: string, c: Case) {
   return { values, kernels: profile.kernelNames };
 }
 
+// torch on CPU, or on CUDA where MAT_TEST_BACKEND=torch-cuda (scripts/gpu-check.sh); tfjs calls both 'torch'
+const torchFlavour = process.env.MAT_TEST_BACKEND === 'torch-cuda' ? 'torch-cuda' : 'torch';
+
 before(async () => {
   if (skip) return;
-  await initBackend({ prefer: 'torch' });
+  await initBackend({ prefer: torchFlavour });
 });
 
 test('every native torch kernel matches the cpu kernel (floats rel. error < 1e-4, ints and bools equal)', { skip }, async () => {
