@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import { assertSameWrn, measureThroughput, runTorchPeer, runTorchWrnPeer, type ThroughputResult, type TorchWrnPeerResult, type Unavailable } from '../bench';
 import { WRN_CPU_DEFAULT } from '../models';
 import { describeBackend, backendInfo } from '../backend';
-import { provenance } from '../run/provenance';
-import { writeJsonAtomic } from '../run/train-run';
+import { provenance } from '../io/provenance';
+import { writeJsonAtomic } from '../io/json';
 import { numberFlag, parseFlags, type FlagSpec } from './args';
 
 export const BENCH_HELP = `mat bench — SmallCNN (batch 128, MNIST shape) train-step and PGD-step img/s, beside PyTorch when present

@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderSvg } from '../charts';
-import { provenance, type Provenance } from '../run/provenance';
+import { provenance, type Provenance } from '../io/provenance';
 import { toCsv, toMarkdown } from '../tables';
-import { writeJsonFile } from './cache';
+import { writeJsonAtomic } from '../io/json';
 import type { EvalSuiteName } from './eval-suites';
 import { ensureEvaluated } from './evaluate-step';
 import { ensureFeatureAnalysis } from './feature-step';
@@ -178,7 +178,7 @@ export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset,
     kind: 'reproduce', profile: def.name, dataset, rows, steps, tables, files: [...files, 'summary.json', 'summary.md'],
     seconds: (performance.now() - started) / 1000, provenance: prov,
   };
-  writeJsonFile(path.join(dir, 'summary.json'), summary);
+  writeJsonAtomic(path.join(dir, 'summary.json'), summary);
   fs.writeFileSync(path.join(dir, 'summary.md'), summaryMarkdown(summary));
   return { summary, results };
 }

@@ -10,7 +10,7 @@ import type { Classifier } from '../models/classifier';
 import {
   assertSameConfig, hasCheckpoint, loadCheckpointState, loadOptimizerState, saveCheckpoint, CheckpointError,
 } from './checkpoint';
-import type { LossFn } from './objective';
+import type { LossFn } from './loss-fn';
 import { createOptimizer, setLearningRate, stepSchedule, type OptimizerOptions } from './optimizer';
 
 export interface BatchReport {
