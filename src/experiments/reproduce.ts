@@ -21,7 +21,7 @@ import {
 } from './report';
 import { experimentDir, resultsLocation } from './results-root';
 import {
-  ALL_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE1_ROW_KEYS, TABLE3_ROW_KEYS, TABLE5_ROW_KEYS, type RowKey,
+  ALL_ROW_KEYS, FEATURE_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE3_ROW_KEYS, type RowKey,
 } from './rows';
 import { ensureTrained } from './train-step';
 
@@ -31,7 +31,7 @@ export function rowWork(row: RowKey): { suites: EvalSuiteName[]; features: boole
   const suites: EvalSuiteName[] = ['robustness', 'adaptive'];
   if ((FIGURE2_ROW_KEYS as readonly string[]).includes(row)) suites.push('epsilon-sweep');
   if ((TABLE3_ROW_KEYS as readonly string[]).includes(row)) suites.push('mmc-comparison');
-  const features = (TABLE1_ROW_KEYS as readonly string[]).includes(row) || (TABLE5_ROW_KEYS as readonly string[]).includes(row) || row === 'mmc';
+  const features = (FEATURE_ROW_KEYS as readonly string[]).includes(row);
   return { suites, features };
 }
 

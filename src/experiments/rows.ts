@@ -30,6 +30,8 @@ export const TABLE3_ROW_KEYS = ['natural', 'at', 'mmc', 'mat-so-bibo'] as const 
 export const TABLE4_ROW_KEYS = ['trades', 'mat', 'mat-bibo', 'mat-so', 'mat-so-bibo'] as const satisfies readonly RowKey[];
 /** Table 5's rows (the MAT variants). */
 export const TABLE5_ROW_KEYS = ['mat', 'mat-bibo', 'mat-so', 'mat-so-bibo'] as const satisfies readonly RowKey[];
+/** Rows whose features are analysed: Table 1's, Table 5's and MMC (the other centers head, beside MAT in Table 5's chart). */
+export const FEATURE_ROW_KEYS = ['natural', 'trades', 'mat', 'mat-bibo', 'mat-so', 'mat-so-bibo', 'mmc'] as const satisfies readonly RowKey[];
 /** Figure 2's curves: Natural, TRADES and the MAT variants. */
 export const FIGURE2_ROW_KEYS = ['natural', 'trades', 'mat', 'mat-bibo', 'mat-so', 'mat-so-bibo'] as const satisfies readonly RowKey[];
 
