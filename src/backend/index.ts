@@ -1,3 +1,4 @@
 export * from './select';
 export { registerWasmConvGradients } from './wasm-conv-gradients';
 export { registerWasmFastKernels } from './wasm-fast-kernels';
+export { loadTorchAddon, fallbackCounts, resetFallbackCounts } from './torch';

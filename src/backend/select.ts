@@ -1,16 +1,18 @@
 /**
  * Picks the fastest TensorFlow.js backend that works here, in this order:
- * tfjs-node-gpu (CUDA) → tfjs-node (libtensorflow) → wasm (XNNPACK, SIMD) → cpu (pure JS).
+ * tfjs-node-gpu (CUDA) → torch on CUDA (libtorch) → tfjs-node (libtensorflow) → torch on CPU (libtorch,
+ * oneDNN) → wasm (XNNPACK, SIMD) → cpu (pure JS).
  * MAT_BACKEND (env) or the CLI's --backend forces one. The native packages are optional
- * dependencies: where their install failed they are simply absent and skipped.
+ * dependencies and the libtorch addon is built only where a libtorch is found: absent ones are skipped.
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmConvGradients } from './wasm-conv-gradients';
 import { registerWasmFastKernels } from './wasm-fast-kernels';
 import { registerThreadedWasm } from './wasm-threads';
 import * as os from 'node:os';
+import { registerTorchBackend, TORCH_BACKEND } from './torch';
 
-export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['node-gpu', 'torch-cuda', 'node', 'torch', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** What a run records about the backend it used. */
@@ -20,6 +22,8 @@ export interface BackendInfo {
   tfBackend: string;
   threads: number;
   simd?: boolean;
+  /** libtorch's version and device, for the torch backends */
+  libtorch?: { version: string; device: string };
   tfjsVersion: string;
   /** why faster backends were skipped */
   skipped: Array<{ name: BackendName; reason: string }>;
@@ -44,6 +48,16 @@ async function activate(name: BackendName): Promise<Omit<BackendInfo, 'skipped' 
     case 'node':
       await tryNative('@tensorflow/tfjs-node');
       return { tfBackend: 'tensorflow', threads: 0 };
+    case 'torch':
+    case 'torch-cuda': {
+      const addon = registerTorchBackend();
+      addon.setDevice(name === 'torch-cuda' ? 'cuda' : 'cpu');
+      const threads = torchThreads();
+      addon.setThreads(threads);
+      if (!(await tf.setBackend(TORCH_BACKEND))) throw new Error('torch backend failed to initialise');
+      const info = addon.info();
+      return { tfBackend: TORCH_BACKEND, threads: info.threads, libtorch: { version: info.torchVersion, device: info.device } };
+    }
     case 'wasm': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
@@ -71,6 +85,20 @@ function wasmThreads(): number {
     return n;
   }
   return Math.min(8, Math.max(1, os.cpus().length));
+}
+
+/**
+ * libtorch intra-op threads: MAT_TORCH_THREADS, else 1. Measured on the 2-vCPU machines this project runs
+ * on (BENCHMARKS.md): OpenMP's second thread costs more than it brings for SmallCNN-sized work.
+ */
+function torchThreads(): number {
+  const env = process.env.MAT_TORCH_THREADS;
+  if (env !== undefined) {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`MAT_TORCH_THREADS must be an integer 1..256, got '${env}'`);
+    return n;
+  }
+  return 1;
 }
 
 let current: BackendInfo | undefined;
@@ -107,5 +135,6 @@ export function backendInfo(): BackendInfo | undefined {
 export function describeBackend(info: BackendInfo): string {
   const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
   const simd = info.simd === undefined ? '' : info.simd ? ', SIMD' : ', no SIMD';
-  return `backend ${info.name} (tfjs ${info.tfjsVersion}${threads}${simd})`;
+  const torch = info.libtorch ? `, libtorch ${info.libtorch.version} on ${info.libtorch.device}` : '';
+  return `backend ${info.name} (tfjs ${info.tfjsVersion}${torch}${threads}${simd})`;
 }

@@ -1,2 +1,3 @@
 export * from './throughput';
 export * from './torch-peer';
+export * from './sweep';

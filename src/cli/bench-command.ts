@@ -1,67 +1,131 @@
 import * as fs from 'node:fs';
-import { assertSameWrn, measureThroughput, runTorchPeer, runTorchWrnPeer, type ThroughputResult, type TorchWrnPeerResult, type Unavailable } from '../bench';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  assertSameWrn, benchSweep, best, measureThroughput, type BackendBenchResult, type PeerEntry, type SweepResult,
+  type ThroughputResult, type TorchWrnPeerResult, type Unavailable,
+} from '../bench';
 import { WRN_CPU_DEFAULT } from '../models';
-import { describeBackend, backendInfo } from '../backend';
+import { backendInfo, describeBackend, fallbackCounts, loadTorchAddon, resetFallbackCounts } from '../backend';
 import { provenance } from '../io/provenance';
 import { writeJsonAtomic } from '../io/json';
-import { numberFlag, parseFlags, type FlagSpec } from './args';
+import { numberFlag, parseFlags, UsageError, type FlagSpec } from './args';
 
-export const BENCH_HELP = `mat bench — SmallCNN (batch 128, MNIST shape) train-step and PGD-step img/s, beside PyTorch when present
+export const BENCH_HELP = `mat bench — SmallCNN (batch 128, MNIST shape) train-step and PGD-step img/s for each of our backends and
+the PyTorch peer (Debian python3-torch) at every thread count, each configuration in its own process; the ratios
+compare the best setting of each side.
 
+  --backends LIST    our backends to measure (default: torch and wasm, those that start here)
+  --threads LIST     thread counts to try on every side (default 1..cores, e.g. 1,2)
   --samples N        timed samples per figure (default 5; median and spread are reported)
   --iterations N     steps per sample (default 10)
-  --threads N        PyTorch threads for the peer figure (default 2)
   --no-torch         skip the PyTorch peer
   --wrn              also measure the WideResNet CPU default (WRN-16-1, batch 32, CIFAR shape): train step and
                      input-gradient step, beside PyTorch's (bench/torch_wrn.py; parameter counts must match)
-  --out FILE         write the figures as JSON
-  --backend NAME     node-gpu | node | wasm | cpu
+  --out FILE         write every figure as JSON
 `;
 
 export const BENCH_FLAGS: FlagSpec = {
   samples: { type: 'string' }, iterations: { type: 'string' }, threads: { type: 'string' }, 'no-torch': { type: 'boolean' },
-  wrn: { type: 'boolean' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' },
+  wrn: { type: 'boolean' }, out: { type: 'string' }, backend: { type: 'string' }, backends: { type: 'string' },
+  child: { type: 'boolean' }, help: { type: 'boolean' },
 };
+
+/** batch of the WRN figures (tfjs and PyTorch) */
+export const WRN_BATCH = 32;
+
+function intList(value: unknown, flag: string): number[] {
+  const list = String(value).split(',').map((s) => Number(s.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} must be a comma-separated list of positive integers, got '${value}'`);
+  return list;
+}
 
 export async function benchCommand(argv: string[]): Promise<void> {
   const v = parseFlags(argv, BENCH_FLAGS, 'bench');
   if (v.help) { process.stdout.write(BENCH_HELP); return; }
   const samples = numberFlag(v, 'samples', { integer: true, min: 1 }) ?? 5;
   const iterations = numberFlag(v, 'iterations', { integer: true, min: 1 }) ?? 10;
-  const threads = numberFlag(v, 'threads', { integer: true, min: 1 }) ?? 2;
-  const info = backendInfo()!;
-  process.stdout.write(`${describeBackend(info)}\n`);
-  const ours = measureThroughput({ samples, iterations });
-  const fmt = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(0)} img/s (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)})`;
-  process.stdout.write(`tfjs ${info.name}  smallcnn batch 128: train ${fmt(ours.trainImagesPerSecond)}, PGD step ${fmt(ours.pgdStepImagesPerSecond)}\n`);
-  const torch = v['no-torch'] ? { unavailable: 'skipped (--no-torch)' } : runTorchPeer(threads);
-  if ('unavailable' in torch) {
-    process.stdout.write(`PyTorch peer: ${torch.unavailable}\n`);
-  } else {
-    process.stdout.write(`torch ${torch.version} (${torch.threads} threads): train ${torch.trainImagesPerSecond} img/s, PGD step ${torch.pgdStepImagesPerSecond} img/s\n`);
-    process.stdout.write(`ratio tfjs/torch: train ${(ours.trainImagesPerSecond.median / torch.trainImagesPerSecond).toFixed(2)}, ` +
-      `PGD step ${(ours.pgdStepImagesPerSecond.median / torch.pgdStepImagesPerSecond).toFixed(2)}\n`);
+  if (v.child) { process.stdout.write(`${JSON.stringify(benchThisProcess(samples, iterations, Boolean(v.wrn)))}\n`); return; }
+
+  const cores = os.cpus().length;
+  const threads = v.threads === undefined ? Array.from({ length: cores }, (_, i) => i + 1) : intList(v.threads, 'threads');
+  const backends = v.backends === undefined ? defaultBackends() : String(v.backends).split(',').map((s) => s.trim());
+  const wrn = v.wrn ? { ...WRN_CPU_DEFAULT, batchSize: WRN_BATCH } : undefined;
+  process.stdout.write(`bench: ${backends.join(', ')} and PyTorch at ${threads.join(', ')} thread(s) on ${cores} cores; ` +
+    `SmallCNN batch 128${wrn ? `, WRN-${wrn.depth}-${wrn.width} batch ${WRN_BATCH}` : ''}\n`);
+  const result = benchSweep({
+    backends, threads, samples, iterations, wrn, noTorch: Boolean(v['no-torch']),
+    onResult: (r) => process.stdout.write(formatEntry(r)),
+  });
+  for (const r of result.ours) {
+    const peerWrn = result.peer.find((p) => p.wrn && !('unavailable' in p.wrn))?.wrn as TorchWrnPeerResult | undefined;
+    if (r.wrn && peerWrn) assertSameWrn({ name: r.wrn.modelName, ...r.wrn }, peerWrn); // throws: figures not comparable
   }
-  let wrn: ThroughputResult | undefined;
-  let torchWrn: TorchWrnPeerResult | Unavailable | undefined;
-  if (v.wrn) {
-    const { depth, width } = WRN_CPU_DEFAULT;
-    wrn = measureThroughput({ arch: 'wrn', depth, width, samples: 3, iterations: 2, batchSize: WRN_BATCH });
-    process.stdout.write(`tfjs ${info.name}  ${wrn.arch} (${wrn.parameters} params) batch ${wrn.batchSize}: train ${fmt(wrn.trainImagesPerSecond)}, input-gradient ${fmt(wrn.pgdStepImagesPerSecond)}\n`);
-    torchWrn = v['no-torch'] ? { unavailable: 'skipped (--no-torch)' } : runTorchWrnPeer({ depth, width, batchSize: WRN_BATCH, threads });
-    if (!('unavailable' in torchWrn)) assertSameWrn({ name: wrn.modelName, ...wrn }, torchWrn); // throws: figures not comparable
-    process.stdout.write(formatTorchWrnLines(wrn, torchWrn));
-  }
+  process.stdout.write(formatSummary(result));
   if (v.out) {
-    fs.mkdirSync(require('node:path').dirname(String(v.out)), { recursive: true });
-    writeJsonAtomic(String(v.out), { kind: 'bench', smallcnn: ours, torch, wrn, torchWrn, provenance: provenance() });
+    fs.mkdirSync(path.dirname(String(v.out)), { recursive: true });
+    writeJsonAtomic(String(v.out), { kind: 'bench-sweep', ...result, provenance: provenance() });
   }
 }
 
-/** batch of the WRN figures (tfjs and PyTorch) */
-export const WRN_BATCH = 32;
+/** torch where its addon is built, then wasm */
+function defaultBackends(): string[] {
+  return 'error' in loadTorchAddon() ? ['wasm'] : ['torch', 'wasm'];
+}
 
-/** The PyTorch WRN line and the tfjs/torch ratio line printed under the tfjs WRN line (or 'unavailable'). */
+/** The child's measurement on the backend main() started (its threads come from MAT_*_THREADS). */
+function benchThisProcess(samples: number, iterations: number, withWrn: boolean): BackendBenchResult {
+  const info = backendInfo()!;
+  resetFallbackCounts();
+  const smallcnn = measureThroughput({ samples, iterations });
+  const wrn = withWrn ? measureThroughput({ arch: 'wrn', ...WRN_CPU_DEFAULT, samples: 3, iterations: 2, batchSize: WRN_BATCH }) : undefined;
+  return { backend: info.name, threads: info.threads, description: describeBackend(info), smallcnn, wrn, fallbacks: fallbackCounts() };
+}
+
+const fmt = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
+
+function formatEntry(r: BackendBenchResult | PeerEntry | { backend: string; threads: number; unavailable: string }): string {
+  if ('unavailable' in r) return `  ${r.backend.padEnd(8)} unavailable: ${r.unavailable}\n`;
+  if ('peer' in r) {
+    if ('unavailable' in r.smallcnn) return `  PyTorch  unavailable: ${r.smallcnn.unavailable}\n`;
+    const w = r.wrn ? ('unavailable' in r.wrn ? `; WRN unavailable: ${r.wrn.unavailable}` : `; WRN train ${r.wrn.trainImagesPerSecond}, input-gradient ${r.wrn.inputGradientImagesPerSecond}`) : '';
+    return `  PyTorch ${r.smallcnn.version} ${r.threads} thread(s): SmallCNN train ${r.smallcnn.trainImagesPerSecond}, PGD step ${r.smallcnn.pgdStepImagesPerSecond} img/s${w}\n`;
+  }
+  const w = r.wrn ? `; WRN train ${fmt(r.wrn.trainImagesPerSecond)}, input-gradient ${fmt(r.wrn.pgdStepImagesPerSecond)}` : '';
+  const fb = Object.keys(r.fallbacks).length ? `  [cpu fallbacks: ${Object.entries(r.fallbacks).map(([k, n]) => `${k}×${n}`).join(', ')}]` : '';
+  return `  ${r.backend.padEnd(8)} ${r.threads} thread(s): SmallCNN train ${fmt(r.smallcnn.trainImagesPerSecond)}, PGD step ${fmt(r.smallcnn.pgdStepImagesPerSecond)} img/s${w}${fb}\n`;
+}
+
+type Figure = { ours: (r: BackendBenchResult) => number | undefined; peer: (p: PeerEntry) => number | undefined; label: string };
+const FIGURES: Figure[] = [
+  { label: 'SmallCNN train', ours: (r) => r.smallcnn.trainImagesPerSecond.median, peer: (p) => ('unavailable' in p.smallcnn ? undefined : p.smallcnn.trainImagesPerSecond) },
+  { label: 'SmallCNN PGD step', ours: (r) => r.smallcnn.pgdStepImagesPerSecond.median, peer: (p) => ('unavailable' in p.smallcnn ? undefined : p.smallcnn.pgdStepImagesPerSecond) },
+  { label: 'WRN train', ours: (r) => r.wrn?.trainImagesPerSecond.median, peer: (p) => (p.wrn && !('unavailable' in p.wrn) ? p.wrn.trainImagesPerSecond : undefined) },
+  { label: 'WRN input-gradient', ours: (r) => r.wrn?.pgdStepImagesPerSecond.median, peer: (p) => (p.wrn && !('unavailable' in p.wrn) ? p.wrn.inputGradientImagesPerSecond : undefined) },
+];
+
+/** Best of each backend against PyTorch's best, one line per figure. */
+export function formatSummary(result: SweepResult): string {
+  const lines: string[] = ['best against best (img/s; ratio = ours / PyTorch):'];
+  const backends = [...new Set(result.ours.map((r) => r.backend))];
+  for (const f of FIGURES) {
+    const peer = best(result.peer, f.peer);
+    const cells = backends.map((b) => {
+      const top = best(result.ours.filter((r) => r.backend === b), f.ours);
+      if (!top) return undefined;
+      const ratio = peer ? ` = ${(top.value / peer.value).toFixed(2)}×` : '';
+      return `${b} ${top.value.toFixed(0)} (${top.entry.threads} t)${ratio}`;
+    }).filter(Boolean);
+    if (cells.length === 0) continue;
+    lines.push(`  ${f.label.padEnd(19)} ${cells.join(', ')}${peer ? `  vs PyTorch ${peer.value.toFixed(0)} (${peer.entry.threads} t)` : '  (no PyTorch figure)'}`);
+  }
+  const fallbacks = result.ours.filter((r) => Object.keys(r.fallbacks).length > 0);
+  lines.push(fallbacks.length === 0 ? '  cpu fallbacks hit in the timed steps: none' :
+    `  cpu fallbacks hit in the timed steps: ${fallbacks.map((r) => `${r.backend}/${r.threads}t ${Object.keys(r.fallbacks).join(', ')}`).join('; ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The PyTorch WRN line and the tfjs/torch ratio line (kept for callers of the single-backend format). */
 export function formatTorchWrnLines(
   wrn: Pick<ThroughputResult, 'trainImagesPerSecond' | 'pgdStepImagesPerSecond'>,
   torch: TorchWrnPeerResult | Unavailable,

@@ -49,13 +49,15 @@ ${methodFlagHelp()}
   --optimizer NAME       ${OPTIMIZER_NAMES.join(' | ')} (default sgd = SGD with momentum 0.9)
   --lr R                 learning rate (default 0.01)
   --momentum M           (default 0.9)
-  --lr-milestones E,..   multiply the rate by 0.1 at these epochs (0-based)
-  --seed N               data order, subsets, initialisation (default 0)
+  --lr-milestones E,..   multiply the rate by 0.1 at these epochs (0-based, increasing integers)
+  --seed N               data order, subsets, initialisation, dropout masks, random starts (default 0);
+                         same seed + same backend = bit-identical runs, resumed or not
   --train-subset N       train on a seeded subset of N examples
   --test-subset N        evaluate on a seeded subset of N test examples
-  --max-steps N          stop after N optimizer steps (smoke runs)
-  --run-dir DIR          run folder (default runs/<dataset>-<arch>-<method>[-options])
-  --resume               continue the checkpoint in the run folder
+  --max-steps N          stop after N optimizer steps in total (smoke runs; --resume continues past it)
+  --checkpoint-every N   also checkpoint every N steps inside an epoch (default: every 10 minutes)
+  --run-dir DIR          run folder (default runs/<dataset>-<arch>-<method>[-options]); one writer at a time
+  --resume               continue the newest complete checkpoint in the run folder
   --backend NAME         node-gpu | node | wasm | cpu (default: fastest available; env MAT_BACKEND)
 `;
 
@@ -65,9 +67,18 @@ export const TRAIN_FLAGS: FlagSpec = {
   'feature-dim': { type: 'string' }, depth: { type: 'string' }, width: { type: 'string' },
   epochs: { type: 'string' }, 'batch-size': { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
   momentum: { type: 'string' }, 'lr-milestones': { type: 'string' }, seed: { type: 'string' },
-  'train-subset': { type: 'string' }, 'test-subset': { type: 'string' }, 'max-steps': { type: 'string' },
+  'train-subset': { type: 'string' }, 'test-subset': { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-every': { type: 'string' },
   'run-dir': { type: 'string' }, resume: { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean' },
 };
+
+/** --lr-milestones: epochs (0-based) at which the rate drops, strictly increasing non-negative integers. */
+function milestonesFlag(v: Record<string, unknown>): number[] | undefined {
+  const list = numberListFlag(v, 'lr-milestones');
+  if (list === undefined) return undefined;
+  const bad = list.find((e, i) => !Number.isInteger(e) || e < 0 || (i > 0 && e <= list[i - 1]));
+  if (bad !== undefined) throw new UsageError(`--lr-milestones must be strictly increasing epoch numbers (integers ≥ 0), got '${v['lr-milestones']}' (${bad})`);
+  return list;
+}
 
 /** Turns parsed flags into a run configuration; every invalid value or combination is a UsageError. */
 export function trainConfigFromFlags(v: Record<string, unknown>): TrainRunConfig {
@@ -96,7 +107,7 @@ export function trainConfigFromFlags(v: Record<string, unknown>): TrainRunConfig
     optimizer: choiceFlag(v, 'optimizer', OPTIMIZER_NAMES) ?? 'sgd',
     learningRate: numberFlag(v, 'lr', { min: 0 }) ?? 0.01,
     momentum: numberFlag(v, 'momentum', { min: 0, max: 1 }) ?? 0.9,
-    lrMilestones: numberListFlag(v, 'lr-milestones'),
+    lrMilestones: milestonesFlag(v),
     seed: numberFlag(v, 'seed', { integer: true }) ?? 0,
     trainSubset: numberFlag(v, 'train-subset', { integer: true, min: 1 }),
     testSubset: numberFlag(v, 'test-subset', { integer: true, min: 1 }),
@@ -107,10 +118,12 @@ export function trainConfigFromFlags(v: Record<string, unknown>): TrainRunConfig
 }
 
 /** Trains with a progress bar on stderr and a summary on stdout. */
-export async function trainWithProgress(config: TrainRunConfig, runDir: string, resume: boolean, label: string = config.method): Promise<TrainRunResults> {
+export async function trainWithProgress(config: TrainRunConfig, runDir: string, resume: boolean, label: string = config.method,
+  checkpointEvery?: number): Promise<TrainRunResults> {
   let bar: ProgressBar | undefined;
   const results = await runTraining(config, runDir, {
-    resume,
+    resume, checkpointEvery,
+    onNotice: (m) => process.stderr.write(`${m}\n`),
     onStart: (info) => {
       const what = `${config.dataset} ${config.arch} ${config.method}: ${info.trainExamples} examples, ${info.parameters} parameters`;
       process.stderr.write(`${info.resumed ? 'resuming' : 'training'} ${what} → ${runDir}\n`);
@@ -134,7 +147,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (v.help) { process.stdout.write(TRAIN_HELP); return; }
   const config = trainConfigFromFlags(v);
   const runDir = String(v['run-dir'] ?? path.join('runs', defaultRunName(config)));
-  const results = await trainWithProgress(config, runDir, v.resume === true);
+  const checkpointEvery = numberFlag(v, 'checkpoint-every', { integer: true, min: 1 });
+  const results = await trainWithProgress(config, runDir, v.resume === true, config.method, checkpointEvery);
   process.stdout.write(`clean test accuracy ${(100 * results.metrics.cleanTestAccuracy).toFixed(2)} % on ${results.metrics.testExamples} examples` +
     ` (train ${results.timings.trainSeconds.toFixed(0)} s); results: ${path.join(runDir, 'results.json')}\n`);
 }

@@ -15,7 +15,7 @@ import type { LinfBudget } from '../threat';
 export interface RunContextOptions {
   /** the dataset: its threat model gives the inner-max defaults, TRADES' β (default 'mnist') */
   dataset?: DatasetName;
-  /** base seed of the inner max's random start; step s uses seed + s. Omitted → unseeded */
+  /** base seed of the inner max's random start; step s uses streamSeed(seed, s) (attacks/seed.ts). Omitted → unseeded */
   seed?: number;
 }
 

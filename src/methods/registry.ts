@@ -5,6 +5,7 @@
  * the checkpoint's head kind, the adaptive attack and the experiment rows all come from it.
  */
 import type { AdaptiveObjectiveSpec } from '../attacks/adaptive-objectives';
+import { streamSeed } from '../attacks/seed';
 import { datasetEntry } from '../data/registry';
 import type { HeadKind } from '../models/classifier';
 import { at } from './at';
@@ -79,7 +80,8 @@ export function trainingObjective(method: Method, options: TrainingObjectiveOpti
     steps: options.steps ?? d.steps,
     randomStart: options.randomStart ?? true,
   };
-  const seedAt = (step: number) => (options.seed === undefined ? undefined : options.seed + step);
+  // one never-zero stream per step (tfjs reads seed 0 as "unseeded")
+  const seedAt = (step: number) => (options.seed === undefined ? undefined : streamSeed(options.seed, step));
   const built = def.objective({ options, dataset: entry.info.name, inner, tradesBeta: entry.tradesBeta, seedAt });
   return { method, headKind: def.headKind, ...built };
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { readJsonFile, type ReadJsonOptions } from '../io/json';
 import { isMethod, methodHeadKind } from '../methods/registry';
 import { classifierFromModel, type Classifier, type HeadKind } from '../models';
-import { hasCheckpoint, loadCheckpointModel, loadCheckpointState } from '../train/checkpoint';
+import { hasCheckpoint, holdsCheckpointData, loadCheckpointModel, loadCheckpointState } from '../train/checkpoint';
 import { CHECKPOINT_FOLDER, RESULTS_FILE, runConfigOf, type TrainRunConfig, type TrainRunResults } from './config';
 
 function resultsProblem(v: unknown): string | undefined {
@@ -53,8 +53,8 @@ function storedHeadKind(stored: Record<string, unknown>, runDir: string | undefi
 
 /** Loads a trained classifier from a run folder (or a checkpoint folder directly). */
 export async function loadRunClassifier(dir: string): Promise<{ model: Classifier; config?: TrainRunConfig }> {
-  const checkpointDir = checkpointDirOf(dir);
-  if (!checkpointDir) throw new Error(`${dir}: no checkpoint here (expected ${path.join(dir, CHECKPOINT_FOLDER)}/model.json)`);
+  // a checkpoint folder itself, or a run folder; loading names what is missing or refused
+  const checkpointDir = holdsCheckpointData(dir) ? dir : path.join(dir, CHECKPOINT_FOLDER);
   const stored = loadCheckpointState(checkpointDir).config;
   const headKind = storedHeadKind(stored, checkpointDir === dir ? undefined : dir);
   const config = runConfigOf(stored);

@@ -3,7 +3,6 @@
  * configuration in, run folder out (checkpoint/, results.json with provenance). Re-running a finished
  * configuration reuses its results; `resume` continues an interrupted one.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadDataset, type Dataset } from '../data';
 import { writeJsonAtomic } from '../io/json';
@@ -12,12 +11,17 @@ import { maxMahalanobisCenters } from '../losses/max-mahalanobis-centers';
 import { trainingObjective } from '../methods/registry';
 import { createClassifier } from '../models';
 import { accuracy } from '../models/predict';
-import { loadCheckpointModel, loadCheckpointState, hasCheckpoint } from '../train/checkpoint';
-import { train, type BatchReport, type EpochReport } from '../train/trainer';
+import { assertSameConfig, loadCheckpointModel, loadCheckpointState, hasCheckpoint } from '../train/checkpoint';
+import { train, RESUMABLE_CHANGES, type BatchReport, type EpochReport } from '../train/trainer';
 import { CHECKPOINT_FOLDER, checkpointConfig, RESULTS_FILE, type TrainRunConfig, type TrainRunResults } from './config';
+import { openRunFolder } from './run-folder';
 
 export interface TrainRunHooks {
   resume?: boolean;
+  /** also checkpoint inside an epoch every this many steps */
+  checkpointEvery?: number;
+  /** hears what the run did besides training (stale locks taken over, crashed writes cleaned); default stderr */
+  onNotice?: (message: string) => void;
   onBatchEnd?: (r: BatchReport) => void;
   onEpochEnd?: (r: EpochReport) => void;
   /** called once the data and model exist, before the first step */
@@ -41,22 +45,33 @@ export function buildRunClassifier(config: TrainRunConfig, data: Pick<Dataset, '
 }
 
 export async function runTraining(config: TrainRunConfig, runDir: string, hooks: TrainRunHooks = {}): Promise<TrainRunResults> {
+  const checkpointDir = path.join(runDir, CHECKPOINT_FOLDER);
+  const lock = openRunFolder(runDir, checkpointDir, {
+    resume: hooks.resume === true, notice: hooks.onNotice ?? ((m) => process.stderr.write(`${m}\n`)),
+  });
+  try {
+    return await trainLocked(config, runDir, checkpointDir, hooks);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(config: TrainRunConfig, runDir: string, checkpointDir: string, hooks: TrainRunHooks): Promise<TrainRunResults> {
   const started = performance.now();
   const prov = provenance();
   const trainData = await loadDataset(config.dataset, 'train', { subset: config.trainSubset, subsetSeed: config.seed });
   const testData = await loadDataset(config.dataset, 'test', { subset: config.testSubset, subsetSeed: config.seed });
   const { model, objective } = buildRunClassifier(config, trainData);
-  const checkpointDir = path.join(runDir, CHECKPOINT_FOLDER);
   const resumed = hooks.resume === true && hasCheckpoint(checkpointDir);
   // the checkpoint stores the head kind beside the configuration (a checkpoint from before keeps its form)
   const stored = checkpointConfig(config, hasCheckpoint(checkpointDir) ? loadCheckpointState(checkpointDir).config : undefined);
   if (resumed) {
-    // continue from the saved weights (the optimizer state is restored by train())
-    const saved = await loadCheckpointModel(checkpointDir);
+    // configuration and weight shapes are compared before any weight is read; the optimizer state is restored by train()
+    assertSameConfig(checkpointDir, loadCheckpointState(checkpointDir).config, stored as unknown as Record<string, unknown>, RESUMABLE_CHANGES);
+    const saved = await loadCheckpointModel(checkpointDir, { expectShapes: model.model.weights.map((w) => ({ name: w.name, shape: w.shape })) });
     model.model.setWeights(saved.getWeights());
     saved.dispose();
   }
-  fs.mkdirSync(runDir, { recursive: true });
   hooks.onStart?.({
     trainExamples: trainData.count, batchesPerEpoch: Math.ceil(trainData.count / config.batchSize),
     parameters: model.model.countParams(), resumed,
@@ -64,7 +79,7 @@ export async function runTraining(config: TrainRunConfig, runDir: string, hooks:
   const trainResult = await train(model, trainData, objective.loss, {
     epochs: config.epochs, batchSize: config.batchSize, seed: config.seed,
     optimizer: { name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum },
-    lrMilestones: config.lrMilestones, checkpointDir, resume: hooks.resume,
+    lrMilestones: config.lrMilestones, checkpointDir, resume: hooks.resume, checkpointEvery: hooks.checkpointEvery,
     config: stored as unknown as Record<string, unknown>, maxSteps: config.maxSteps,
     onBatchEnd: hooks.onBatchEnd, onEpochEnd: hooks.onEpochEnd,
   });

@@ -10,6 +10,7 @@ import { trainingObjective } from '../../src/methods';
 import { createClassifier } from '../../src/models';
 import { train } from '../../src/train/trainer';
 import { CheckpointError, loadCheckpointModel, loadCheckpointState } from '../../src/train/checkpoint';
+import { currentVersionDir } from '../../src/train/checkpoint-versions';
 
 /** 4 classes of 8×8 images: a bright quadrant per class plus noise. */
 function quadrants(count: number, seed: number): Dataset {
@@ -75,6 +76,56 @@ test('an interrupted run resumes from its checkpoint and ends where an uninterru
   ref.dispose(); second.dispose();
 });
 
+/** `quadrants` at 28×28 (SmallCNN's input size): class c brightens quadrant c. */
+function quadrants28(count: number, seed: number): Dataset {
+  const small = quadrants(count, seed);
+  const images = new Float32Array(count * 784);
+  for (let i = 0; i < count; i++) for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
+    images[i * 784 + y * 28 + x] = small.images[i * 64 + Math.floor(y / 3.5) * 8 + Math.floor(x / 3.5)];
+  }
+  return createDataset({ name: 'quadrants28', split: 'train', images, labels: small.labels, shape: [28, 28, 1], numClasses: 4 });
+}
+
+const weightsOf = (m: { model: tf.LayersModel }) => m.model.getWeights().map((w) => Array.from(w.dataSync()));
+
+test('SmallCNN with dropout: the same seed gives bit-identical weights, and a resumed run equals an uninterrupted one', async () => {
+  const data = quadrants28(48, 6);
+  const cnn = () => createClassifier('smallcnn', { inputShape: [28, 28, 1], numClasses: 4, seed: 2 });
+  const options = { epochs: 2, batchSize: 16, seed: 9, optimizer: { name: 'sgd' as const, learningRate: 0.05 }, config: { run: 'cnn' } };
+  const runs = [];
+  for (const seed of [9, 9, 10]) {
+    const m = cnn();
+    await train(m, data, natural, { ...options, seed });
+    runs.push(weightsOf(m)); m.dispose();
+  }
+  assert.deepEqual(runs[0], runs[1], 'two runs with --seed 9 differ');
+  assert.notDeepEqual(runs[0], runs[2], 'the seed does not reach the dropout masks or batch order');
+  // interrupted after 4 of 6 steps (mid-epoch), resumed into a fresh model
+  const dir = tmp();
+  const first = cnn();
+  await train(first, data, natural, { ...options, checkpointDir: dir, maxSteps: 4 });
+  first.dispose();
+  const second = cnn();
+  const saved = await loadCheckpointModel(dir);
+  second.model.setWeights(saved.getWeights()); saved.dispose();
+  const resumed = await train(second, data, natural, { ...options, checkpointDir: dir, resume: true });
+  assert.deepEqual(resumed.resumedFrom, { epoch: 1, batch: 1 });
+  assert.deepEqual(weightsOf(second), runs[0], 'resumed SmallCNN differs from the uninterrupted run');
+  second.dispose();
+});
+
+test('random starts are seeded from step 0 with seed 0 (TRADES, normal start): two runs are bit-identical', async () => {
+  const data = quadrants(32, 7);
+  const trades = trainingObjective('trades', { seed: 0, steps: 2, epsilon: 0.3, stepSize: 0.1 }).loss;
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const m = newModel();
+    await train(m, data, trades, { epochs: 1, batchSize: 16, seed: 0, optimizer: { name: 'sgd', learningRate: 0.1 } });
+    runs.push(weightsOf(m)); m.dispose();
+  }
+  assert.deepEqual(runs[0], runs[1]);
+});
+
 test('an existing checkpoint is never overwritten without --resume, and a different config is refused', async () => {
   const data = quadrants(64, 3);
   const dir = tmp();
@@ -92,11 +143,12 @@ test('corrupt checkpoints get errors naming the file and the problem', async () 
   const m = newModel();
   await train(m, data, natural, { epochs: 1, batchSize: 32, checkpointDir: dir });
   m.dispose();
-  const weights = path.join(dir, 'weights.bin');
+  const version = currentVersionDir(dir)!;
+  const weights = path.join(version, 'weights.bin');
   fs.writeFileSync(weights, fs.readFileSync(weights).subarray(0, 100));
-  await assert.rejects(loadCheckpointModel(dir), /weights hold 100 bytes but model.json describes/);
-  fs.writeFileSync(path.join(dir, 'model.json'), '{ not json');
+  await assert.rejects(loadCheckpointModel(dir), /weights file weights.bin: holds 100 bytes but model.json describes/);
+  fs.writeFileSync(path.join(version, 'model.json'), '{ not json');
   await assert.rejects(loadCheckpointModel(dir), /model.json is not valid JSON/);
-  fs.rmSync(path.join(dir, 'model.json'));
-  await assert.rejects(loadCheckpointModel(dir), /model.json is missing/);
+  fs.rmSync(path.join(version, 'model.json'));
+  await assert.rejects(loadCheckpointModel(dir), /no complete checkpoint: v000001\/model.json missing/);
 });

@@ -1,0 +1,42 @@
+// The table of native ops the TypeScript kernels call by name (src/backend/torch/kernels/*).
+// Every tensor is a contiguous at::Tensor in TensorFlow.js' own layout (NHWC images, HWIO filters);
+// convolutions and pooling look at it through channels-last NCHW views, so no op transposes data.
+#pragma once
+#include <ATen/ATen.h>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mat {
+
+/** A stored tensor and, for max pooling, the indices its gradient needs (freed with the tensor). */
+struct Slot {
+  at::Tensor tensor;
+  at::Tensor aux;
+};
+
+/** The numeric attributes of one call, in the order each op documents. */
+struct Args {
+  std::vector<double> v;
+  int64_t i(size_t k) const { return static_cast<int64_t>(v.at(k)); }
+  double f(size_t k) const { return v.at(k); }
+  bool b(size_t k) const { return v.at(k) != 0; }
+  std::vector<int64_t> ints(size_t from, size_t n) const {
+    std::vector<int64_t> out(n);
+    for (size_t k = 0; k < n; k++) out[k] = i(from + k);
+    return out;
+  }
+  /** the ints from `from` to the end */
+  std::vector<int64_t> rest(size_t from) const { return ints(from, v.size() - from); }
+};
+
+using Inputs = std::vector<const Slot*>;
+using OpFn = std::vector<Slot> (*)(const Inputs&, const Args&);
+
+const std::unordered_map<std::string, OpFn>& opTable();
+
+/** tfjs dtype codes shared with src/backend/torch/native.ts */
+at::ScalarType scalarType(int code);
+int dtypeCode(at::ScalarType t);
+
+}  // namespace mat
