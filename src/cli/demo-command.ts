@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { loadDataset } from '../data';
 import { evaluate, evaluationPlan } from '../eval';
-import { loadRunClassifier, readResults, type TrainRunConfig } from '../run/train-run';
+import type { TrainRunConfig } from '../run/config';
+import { loadRunClassifier, readTrainResults } from '../run/load';
 import { numberFlag, parseFlags, type FlagSpec } from './args';
 import { trainWithProgress } from './train-command';
 import { BACKEND_NAMES } from '../backend';
@@ -46,7 +47,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   });
   for (const row of rows) {
     const runDir = path.join(runsDir, row.config.method);
-    const existing = readResults(runDir);
+    const existing = readTrainResults(runDir);
     const results = existing && JSON.stringify(existing.config) === JSON.stringify(row.config)
       ? (process.stderr.write(`${row.name}: reusing ${runDir}\n`), existing)
       : await trainWithProgress(row.config, runDir, true, row.name);

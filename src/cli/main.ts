@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `mat` — the workbench's command line: train, eval, bench, demo (npm start). */
+/** `mat` — the workbench's command line: the commands of COMMANDS below (`mat --help` lists them). */
 import { describeBackend, initBackend, parseBackendName } from '../backend';
 import { UsageError } from './args';
 import { BENCH_HELP, benchCommand } from './bench-command';

@@ -9,12 +9,14 @@
 import * as dfd from 'danfojs';
 import type { DataFrame } from 'danfojs';
 import { ablationBarsSpec, accuracyCurveSpec, tsneScatterSpec, type AccuracyPoint, type AblationBar, type ChartSpec } from '../charts';
-import type { TrainRunResults } from '../run/train-run';
+import { datasetEntry } from '../data';
+import type { TrainRunResults } from '../run/config';
 import {
   adaptiveAttackTable, columnDecimals, cosineTable, matchRateTable, mmcComparisonTable, PAPER_SUFFIX, PAPER_TABLE1, robustnessTable,
   type AdaptiveAttackResults, type CosineResults, type MatchRateResults, type MmcComparisonResults, type RobustnessResults,
 } from '../tables';
 import { setColumnDecimals } from '../tables/format';
+import { DATASETS as PAPER_DATASET_COLUMNS } from '../tables/paper-numbers';
 import { adaptivePgdKey, apgdSteps, epsilonLabel, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
 import type { EvalOutcome, FixedEpsilonOutcome, MinimizationOutcome } from './evaluate-step';
 import type { FeatureAnalysis } from './feature-step';
@@ -31,14 +33,14 @@ export interface RowResults {
 
 export type ExperimentResults = Partial<Record<RowKey, RowResults>>;
 
-/** The paper's dataset column a dataset's numbers go in. */
+/** The paper's dataset column a dataset's numbers go in (its registry entry says). */
 export function paperDatasetColumn(dataset: ExperimentDataset): 'MNIST' | 'CIFAR10' {
-  return dataset === 'cifar10' ? 'CIFAR10' : 'MNIST';
+  return datasetEntry(dataset).paper.column;
 }
 
 /** How our columns are named for a dataset ('MNIST', 'CIFAR10', 'Fashion-MNIST'). */
 export function datasetTitle(dataset: ExperimentDataset): string {
-  return dataset === 'cifar10' ? 'CIFAR10' : dataset === 'fashion-mnist' ? 'Fashion-MNIST' : 'MNIST';
+  return datasetEntry(dataset).paper.title;
 }
 
 /** A DataFrame from columns and rows, with display decimals. */
@@ -54,18 +56,20 @@ function frameRows(df: DataFrame): unknown[][] {
 
 /**
  * Keeps the columns of one dataset (plus the unprefixed ones: Defense, SO, BIBO, Data Type, …) and renames
- * ours for Fashion-MNIST; `rename` maps further column names (ours only).
+ * ours to the dataset's title where it differs from its paper column (Fashion-MNIST); `rename` maps
+ * further column names (ours only).
  */
 export function focusOnDataset(df: DataFrame, dataset: ExperimentDataset, rename: Record<string, string> = {}): DataFrame {
   const prefix = paperDatasetColumn(dataset);
-  const other = prefix === 'MNIST' ? 'CIFAR10' : 'MNIST';
+  const title = datasetTitle(dataset);
+  const others = PAPER_DATASET_COLUMNS.filter((c) => c !== prefix);
   const columns = (df.columns as string[]).map(String);
-  const keep = columns.map((c, j) => [c, j] as const).filter(([c]) => !c.startsWith(other));
+  const keep = columns.map((c, j) => [c, j] as const).filter(([c]) => !others.some((o) => c.startsWith(o)));
   const decimals = columnDecimals(df);
   const rows = frameRows(df);
   const names = keep.map(([c]) => {
     let name = rename[c] ?? c;
-    if (dataset === 'fashion-mnist' && !c.endsWith(PAPER_SUFFIX) && c.startsWith('MNIST')) name = 'Fashion-MNIST' + name.slice('MNIST'.length);
+    if (title !== prefix && !c.endsWith(PAPER_SUFFIX) && c.startsWith(prefix)) name = title + name.slice(prefix.length);
     return name;
   });
   const dec: Record<string, number> = {};
@@ -178,10 +182,9 @@ export function figure2Points(results: ExperimentResults, budget: DatasetBudget)
 }
 
 export function figure2Spec(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
-  const cifar = dataset === 'cifar10';
   return accuracyCurveSpec(figure2Points(results, budget), {
     title: `Figure 2 (${datasetTitle(dataset)}): robust accuracy vs PGD-${budget.eval.sweep.steps} ε`,
-    ...(cifar ? { epsilonMultiplier: 255, epsilonTitle: 'ε × 255' } : {}),
+    ...(datasetEntry(dataset).epsilonInGreyLevels ? { epsilonMultiplier: 255, epsilonTitle: 'ε × 255' } : {}),
   });
 }
 
