@@ -8,6 +8,7 @@ import { EVAL_HELP, evalCommand } from './eval-command';
 import { TRAIN_HELP, trainCommand } from './train-command';
 import { ANALYZE_HELP, analyzeCommand } from './analyze-command';
 import { REPRODUCE_HELP, reproduceCommand } from './reproduce-command';
+import { ABLATE_HELP, ablateCommand } from './ablate-command';
 import { REPRODUCTION_DOC_HELP, reproductionDocCommand } from './reproduction-doc-command';
 
 interface Command { run(argv: string[]): Promise<void>; help: string; summary: string }
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   demo: { run: demoCommand, help: DEMO_HELP, summary: 'the main job of `npm start`' },
   analyze: { run: analyzeCommand, help: ANALYZE_HELP, summary: 'feature analysis of a run: Tables 1 and 5, Figure 1' },
   reproduce: { run: reproduceCommand, help: REPRODUCE_HELP, summary: 'train, attack and analyse every row of a profile' },
+  ablate: { run: ablateCommand, help: ABLATE_HELP, summary: 'train and attack variants of a row over settings and seeds' },
   'reproduction-doc': { run: reproductionDocCommand, help: REPRODUCTION_DOC_HELP, summary: "refill REPRODUCTION.md's tables from data/results" },
 };
 

@@ -2,7 +2,8 @@
  * The cached evaluation step: attack steps (see eval-suites.ts) run on a trained model, one record per
  * step in `<row>/evaluation.json`, written after every step (an interrupted evaluation resumes at the
  * first missing step). A record is reused when the model's training configuration and the step's spec
- * are both unchanged.
+ * are both unchanged. Records are keyed by (model configuration, step spec): a step whose key is taken by
+ * another spec of the same model is stored beside it (`pgd@0.3~<hash>`), never over it.
  *
  * Each step runs through src/eval's evaluator as a one-step plan in independent mode (every attack on every
  * clean-correct example: standalone accuracies, as the paper's tables report them); the caching here is
@@ -11,18 +12,22 @@
 import * as path from 'node:path';
 import type { AdaptiveObjectiveSpec } from '../attacks/adaptive-objectives';
 import { loadDataset, type Dataset, type DatasetName } from '../data';
+import { datasetEntry } from '../data/registry';
 import { countCode, evaluate, evaluationPlan, planSteps, ROBUST, type AttackStepSpec, type EvalProgress, type EvaluationPlan } from '../eval';
 import { jsonRoundTrip, writeJsonAtomic } from '../io/json';
 import type { Classifier } from '../models';
 import { provenance, type Provenance } from '../io/provenance';
 import type { TrainRunConfig } from '../run/config';
 import { loadRunClassifier } from '../run/load';
-import { isCachedOnly, NotCachedError, readJsonFile, sameKey, type StepResult } from './cache';
+import { createHash } from 'node:crypto';
+import { canonicalJson, isCachedOnly, NotCachedError, readJsonFile, sameKey, type StepResult } from './cache';
 import { evalSuite, type EvalStepSpec, type EvalSuiteName } from './eval-suites';
+import { applyKnobsToBudget, applyKnobsToRun, applyKnobsToSteps } from './knobs';
+import { attackStepsPerExample, currentThroughput, planFirst } from './plan';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
 import { formatSeconds, reporter, type StepOptions } from './progress';
-import { resultsLocation, rowDirs } from './results-root';
-import { ROWS, type RowKey } from './rows';
+import { resultsLocation } from './results-root';
+import { filesIn, variantConfig, variantDirs, variantLabel, type RunRef } from './run-variant';
 import { ensureTrained, type TrainedRun } from './train-step';
 
 export const EVALUATION_FILE = 'evaluation.json';
@@ -64,6 +69,31 @@ export type EvalOutcome = FixedEpsilonOutcome | MinimizationOutcome;
 
 interface StepRecord { spec: EvalStepSpec; outcome: EvalOutcome; provenance: Provenance }
 interface EvaluationFile { kind: 'evaluation'; train: TrainRunConfig; steps: Record<string, StepRecord> }
+
+/** The stored record of `spec` in a file: under its key, or under any key (a spec stored beside another). */
+function findStep(file: EvaluationFile, spec: EvalStepSpec): StepRecord | undefined {
+  const own = file.steps[spec.key];
+  if (own !== undefined && sameKey(own.spec, spec)) return own;
+  return Object.values(file.steps).find((r) => sameKey(r.spec, spec));
+}
+
+/** Where `spec` is written in a file: its key, unless another spec holds it (then `<key>~<spec hash>`). */
+function slotFor(file: EvaluationFile, spec: EvalStepSpec): string {
+  const own = file.steps[spec.key];
+  if (own === undefined || sameKey(own.spec, spec)) return spec.key;
+  return `${spec.key}~${createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, 10)}`;
+}
+
+/** "pgd@0.3 on 500 test images" */
+function stepWhat(spec: EvalStepSpec): string {
+  return `${spec.key} on ${spec.subset ?? 'all'} test images${spec.sanity ? ' (+ sanity checks)' : ''}`;
+}
+
+/** Estimated seconds of a step from the attack-step throughput measured on the current backend. */
+export function estimateStepSeconds(spec: EvalStepSpec, run: TrainedRun, dataset: DatasetName): number {
+  const examples = spec.subset ?? datasetEntry(dataset).info.sizes.test;
+  return (examples * attackStepsPerExample(spec)) / currentThroughput(run.config.arch).attackStep;
+}
 
 function evaluationProblem(v: unknown): string | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'not an evaluation file (expected a JSON object)';
@@ -155,10 +185,22 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
   const pending: EvalStepSpec[] = [];
   let lastFile = files.write;
   for (const spec of specs) {
-    const hit = stored.find((e) => e.data!.steps[spec.key] !== undefined && sameKey(e.data!.steps[spec.key].spec, spec));
-    if (hit) { value[spec.key] = hit.data!.steps[spec.key].outcome; lastFile = hit.file; } else pending.push(spec);
+    const hit = stored.map((e) => ({ file: e.file, record: findStep(e.data!, spec) })).find((e) => e.record !== undefined);
+    if (hit) {
+      value[spec.key] = hit.record!.outcome; lastFile = hit.file;
+      options.plan?.add({ step: 'evaluate', subject: label, what: stepWhat(spec), status: 'cached', file: hit.file });
+    } else pending.push(spec);
   }
   if (pending.length === 0) return { value, cached: true, seconds: (performance.now() - started) / 1000, file: lastFile };
+  if (options.plan) {
+    for (const spec of pending) {
+      options.plan.add({
+        step: 'evaluate', subject: label, what: stepWhat(spec), status: 'compute', file: files.write,
+        estimatedSeconds: estimateStepSeconds(spec, run, run.config.dataset), ...nearestStep(spec, run, stored),
+      });
+    }
+    return { value, cached: false, seconds: 0, file: files.write };
+  }
   if (isCachedOnly(options)) throw new NotCachedError(`${label} evaluation ${pending.map((s) => s.key).join(', ')}`, files.read);
 
   let trained = run;
@@ -167,6 +209,7 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
     trained = await options.needCheckpoint();
   }
   const existing = readJsonFile<EvaluationFile>(files.write, evaluationProblem);
+  // a file of another configuration belongs to a model this folder no longer holds (retrained in place)
   const out: EvaluationFile = existing && sameKey(existing.train, run.config) ? existing : { kind: 'evaluation', train: run.config, steps: {} };
   const { model } = await loadRunClassifier(trained.runDir);
   try {
@@ -177,7 +220,7 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
       const prov = provenance();
       const outcome = jsonRoundTrip(await runEvalStep(model, data, spec, run.config.dataset, (p) =>
         report.progress(`${label}: ${spec.key} ${p.phase} ${p.done}/${p.total}`, p.total ? p.done / p.total : undefined)));
-      out.steps[spec.key] = { spec, outcome, provenance: prov };
+      out.steps[slotFor(out, spec)] = { spec, outcome, provenance: prov };
       writeJsonAtomic(files.write, out);
       value[spec.key] = outcome;
       report.done(`${label}: ${spec.key} ${describeOutcome(outcome)} (${formatSeconds(outcome.seconds)})`);
@@ -188,6 +231,23 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
   return { value, cached: false, seconds: (performance.now() - started) / 1000, file: files.write };
 }
 
+/** The stored step of this model closest to `spec` (same key or attack, fewest differing options). */
+function nearestStep(spec: EvalStepSpec, run: TrainedRun, stored: ReadonlyArray<{ file: string; data?: EvaluationFile }>): { nearest?: { file: string; differences: string }; after?: string } {
+  if (run.planned) return { after: 'its training (the model is not cached)' };
+  const flat = (s: EvalStepSpec): Record<string, unknown> => ({ ...s.options, subset: s.subset, steps: s.options.steps, sanity: s.sanity ?? false, objective: s.objective });
+  let best: { file: string; diffs: string[] } | undefined;
+  for (const e of stored) {
+    for (const r of Object.values(e.data!.steps)) {
+      if (r.spec.attack !== spec.attack) continue;
+      const a = flat(spec), b = flat(r.spec);
+      const diffs = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k]))
+        .map((k) => `${k} = ${JSON.stringify(a[k])} (cached: ${JSON.stringify(b[k])})`);
+      if (best === undefined || diffs.length < best.diffs.length) best = { file: e.file, diffs };
+    }
+  }
+  return best ? { nearest: { file: best.file, differences: best.diffs.join(', ') } } : {};
+}
+
 /** "robust 45.3 % of 1000" / "mean L2 1.234 (success 98.0 % of 190)". */
 export function describeOutcome(o: EvalOutcome): string {
   if (o.kind === 'fixed-epsilon') return `robust ${(100 * o.robustAccuracy).toFixed(1)} % of ${o.examples} (clean ${(100 * o.cleanAccuracy).toFixed(1)} %)`;
@@ -196,23 +256,34 @@ export function describeOutcome(o: EvalOutcome): string {
 }
 
 /**
- * Evaluates one row of a profile with a suite (Table 2 'robustness', Figure 2 'epsilon-sweep', Table 3
- * 'mmc-comparison', Table 4 'adaptive'), training the row first if needed. Steps shared between suites
- * are computed once.
+ * Evaluates one row — or a variant of it — of a profile with a suite (Table 2 'robustness', Figure 2
+ * 'epsilon-sweep', Table 3 'mmc-comparison', Table 4 'adaptive'), training it first if needed. Steps
+ * shared between suites are computed once.
  *
  * @example const { value } = await ensureEvaluated('trades', 'cpu', 'mnist', 'robustness'); value['pgd@0.3']
  */
-export async function ensureEvaluated(row: RowKey, profile: ProfileRef, dataset: ExperimentDataset, suite: EvalSuiteName,
+export async function ensureEvaluated(ref: RunRef, profile: ProfileRef, dataset: ExperimentDataset, suite: EvalSuiteName,
   options: StepOptions = {}): Promise<StepResult<Record<string, EvalOutcome>>> {
-  const started = performance.now();
-  const def = profileDefinition(profile);
-  const budget = datasetBudget(def, dataset);
-  const trained = await ensureTrained(row, def, dataset, options);
-  const specs = evalSuite(suite, budget, { method: trained.value.results.objective.method, settings: trained.value.results.objective.settings });
-  const location = resultsLocation(options.results);
-  const dirs = rowDirs(location, def.name, dataset, row);
-  const r = await ensureEvaluatedRun(trained.value, specs,
-    { read: dirs.read.map((d) => path.join(d, EVALUATION_FILE)), write: path.join(dirs.write, EVALUATION_FILE) },
-    { ...options, label: ROWS[row].label, needCheckpoint: async () => (await ensureTrained(row, def, dataset, { ...options, requireCheckpoint: true })).value });
-  return { ...r, cached: r.cached && trained.cached, seconds: (performance.now() - started) / 1000 };
+  const budget = applyKnobsToBudget(datasetBudget(profile, dataset), options.knobs);
+  return ensureEvaluatedSteps(ref, profile, dataset, (trained) => applyKnobsToSteps(evalSuite(suite, budget, trained), options.knobs), options);
+}
+
+/**
+ * Evaluates a row or variant with any steps (built from its training objective: `specsOf(context)`),
+ * training it first if needed; what `ensureEvaluated`'s suites and the ablations run through.
+ */
+export async function ensureEvaluatedSteps(ref: RunRef, profile: ProfileRef, dataset: ExperimentDataset,
+  specsOf: (context: { method: string; settings: Record<string, unknown> }) => EvalStepSpec[], options: StepOptions = {}): Promise<StepResult<Record<string, EvalOutcome>>> {
+  return planFirst(options, async (o) => {
+    const started = performance.now();
+    const def = profileDefinition(profile);
+    ref = applyKnobsToRun(ref, o.knobs);
+    const trained = await ensureTrained(ref, def, dataset, o);
+    const specs = specsOf({ method: trained.value.results.objective.method, settings: trained.value.results.objective.settings });
+    const dirs = variantDirs(resultsLocation(o.results), def.name, dataset, ref, variantConfig(ref, def, dataset));
+    const r = await ensureEvaluatedRun(trained.value, specs,
+      { read: filesIn(dirs.read, EVALUATION_FILE), write: path.join(dirs.write, EVALUATION_FILE) },
+      { ...o, label: variantLabel(ref, def, dataset), needCheckpoint: async () => (await ensureTrained(ref, def, dataset, { ...o, requireCheckpoint: true })).value });
+    return { ...r, cached: r.cached && trained.cached, seconds: (performance.now() - started) / 1000 };
+  });
 }

@@ -11,13 +11,15 @@ import { batches, isDatasetName, type Dataset } from '../data';
 import { attackBatch } from '../eval';
 import type { Classifier } from '../models';
 import { loadRunClassifier, runConfig } from '../run/load';
-import { cachedStep, type StepResult } from './cache';
+import { cachedStep, readJsonFile, recordProblem, sameKey, type CacheRecord, type StepResult } from './cache';
 import { tablePgdStep, type EvalStepSpec } from './eval-suites';
 import { stepAttackSpec, stepData } from './evaluate-step';
 import { datasetBudget, profileDefinition, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
+import { applyKnobsToRun } from './knobs';
+import { attackStepsPerExample, currentThroughput, planFirst } from './plan';
 import { formatSeconds, reporter, type StepOptions } from './progress';
-import { resultsLocation, rowDirs } from './results-root';
-import { ROWS, type RowKey } from './rows';
+import { resultsLocation } from './results-root';
+import { filesIn, variantConfig, variantDirs, variantLabel, type RunRef } from './run-variant';
 import { ensureTrained } from './train-step';
 
 export const FEATURES_FILE = 'features.json';
@@ -215,24 +217,47 @@ export async function ensureRunAnalysis(runDir: string, settings: FeatureAnalysi
   });
 }
 
+/** Estimated seconds of an analysis: its attacks from the measured attack-step throughput (Ward and t-SNE not counted). */
+function estimateAnalysisSeconds(settings: FeatureAnalysisSettings, arch: Parameters<typeof currentThroughput>[0]): number {
+  const steps = 1 + attackStepsPerExample({ ...settings.pgd, sanity: false }) + attackStepsPerExample(settings.ddn);
+  return (settings.points * steps) / currentThroughput(arch).attackStep;
+}
+
 /**
- * Feature analysis of one row of a profile (trained first if needed): Table 1's match rates, Figure 1's
- * t-SNE and Table 5's cosine statistics.
+ * Feature analysis of one row — or a variant of it — of a profile (trained first if needed): Table 1's
+ * match rates, Figure 1's t-SNE and Table 5's cosine statistics.
  *
  * @example const { value } = await ensureFeatureAnalysis('natural', 'cpu', 'mnist'); value.matchRates.PGD
  */
-export async function ensureFeatureAnalysis(row: RowKey, profile: ProfileRef, dataset: ExperimentDataset,
+export async function ensureFeatureAnalysis(ref: RunRef, profile: ProfileRef, dataset: ExperimentDataset,
   options: StepOptions = {}): Promise<StepResult<FeatureAnalysis>> {
-  const started = performance.now();
-  const def = profileDefinition(profile);
-  const settings = featureAnalysisSettings(datasetBudget(def, dataset));
-  const trained = await ensureTrained(row, def, dataset, options);
-  const dirs = rowDirs(resultsLocation(options.results), def.name, dataset, row);
-  const writeFile = path.join(dirs.write, FEATURES_FILE);
-  const r = await ensureRunAnalysis(trained.value.runDir, settings, {
-    ...options, label: ROWS[row].label, writeFile, readFiles: dirs.read.map((d) => path.join(d, FEATURES_FILE)),
-    weightsDir: async () => trained.value.hasCheckpoint ? trained.value.runDir
-      : (await ensureTrained(row, def, dataset, { ...options, requireCheckpoint: true })).value.runDir,
+  return planFirst(options, async (o) => {
+    const started = performance.now();
+    const def = profileDefinition(profile);
+    const settings = featureAnalysisSettings(datasetBudget(def, dataset));
+    ref = applyKnobsToRun(ref, o.knobs);
+    const trained = await ensureTrained(ref, def, dataset, o);
+    const config = variantConfig(ref, def, dataset);
+    const dirs = variantDirs(resultsLocation(o.results), def.name, dataset, ref, config);
+    const writeFile = path.join(dirs.write, FEATURES_FILE);
+    const readFiles = filesIn(dirs.read, FEATURES_FILE);
+    const label = variantLabel(ref, def, dataset);
+    if (o.plan) {
+      const key = { train: config, settings };
+      const file = readFiles.find((f) => {
+        const rec = readJsonFile<CacheRecord<unknown, unknown>>(f, (v) => recordProblem(v, 'feature-analysis'));
+        return rec !== undefined && sameKey(rec.key, key);
+      });
+      const what = `features of ${settings.points} clean / PGD / DDN test images`;
+      o.plan.add(file !== undefined ? { step: 'features', subject: label, what, status: 'cached', file }
+        : { step: 'features', subject: label, what, status: 'compute', file: writeFile, estimatedSeconds: estimateAnalysisSeconds(settings, config.arch) });
+      return { value: undefined as unknown as FeatureAnalysis, cached: file !== undefined, seconds: 0, file: file ?? writeFile };
+    }
+    const r = await ensureRunAnalysis(trained.value.runDir, settings, {
+      ...o, label, writeFile, readFiles,
+      weightsDir: async () => trained.value.hasCheckpoint ? trained.value.runDir
+        : (await ensureTrained(ref, def, dataset, { ...o, requireCheckpoint: true })).value.runDir,
+    });
+    return { ...r, cached: r.cached && trained.cached, seconds: (performance.now() - started) / 1000 };
   });
-  return { ...r, cached: r.cached && trained.cached, seconds: (performance.now() - started) / 1000 };
 }

@@ -6,6 +6,9 @@
 export * from './profiles';
 export * from './rows';
 export * from './cache';
+export * from './plan';
+export * from './knobs';
+export * from './run-variant';
 export * from './results-root';
 export * from './progress';
 export * from './train-step';
@@ -14,6 +17,7 @@ export * from './evaluate-step';
 export * from './feature-step';
 export * from './report';
 export * from './reproduce';
+export * from './ablation';
 export * from './reproduction-doc';
 export * from './tour';
 export * from './notebook-setup';

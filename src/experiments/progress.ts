@@ -5,6 +5,8 @@
 import type { ResultsLocation, ResultsLocationOptions } from './results-root';
 import type { StepResult } from './cache';
 import { displayPath } from './results-root';
+import type { PipelinePlan } from './plan';
+import type { ExperimentKnobs } from './knobs';
 
 export type StepKind = 'train' | 'evaluate' | 'analyze' | 'reproduce';
 
@@ -34,6 +36,10 @@ export interface StepOptions {
    * Default: $MAT_CACHED_ONLY = 1 (so notebooks can be held to the shipped results).
    */
   cachedOnly?: boolean;
+  /** only plan: record each step (cached, or to compute with its estimated cost) in this plan, compute nothing */
+  plan?: PipelinePlan;
+  /** the parameters cell's knobs (α, β, ε list, attacks, epochs, seed): models become variants, budgets follow */
+  knobs?: ExperimentKnobs;
 }
 
 

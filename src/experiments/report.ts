@@ -29,7 +29,14 @@ export interface RowResults {
   /** evaluation outcomes by step key */
   evaluation?: Record<string, EvalOutcome>;
   features?: FeatureAnalysis;
+  /** the model's label when it is a variant of the row ("MAT (SO+BIBO), α = 0.5"); default the row's */
+  label?: string;
+  /** the run folder the model was found in or trained into */
+  runDir?: string;
 }
+
+/** The label a row's results are shown with: the variant's, else the row's. */
+export const rowLabel = (results: ExperimentResults, row: RowKey): string => results[row]?.label ?? ROWS[row].label;
 
 export type ExperimentResults = Partial<Record<RowKey, RowResults>>;
 
@@ -153,7 +160,7 @@ export function table2Charts(results: ExperimentResults, budget: DatasetBudget, 
   const acc: AblationBar[] = [], norms: AblationBar[] = [];
   for (const row of [...TABLE2_ROW_KEYS, 'mmc'] as const) {
     const m = table2Metrics(results[row], budget);
-    const defense = ROWS[row].label;
+    const defense = rowLabel(results, row);
     if (m.Clean !== undefined) acc.push({ defense, metric: 'Clean', value: m.Clean });
     if (m.PGD !== undefined) acc.push({ defense, metric: `PGD-${budget.eval.pgd.steps}`, value: m.PGD });
     if (m['C&W'] !== undefined) norms.push({ defense, metric: 'C&W', value: m['C&W'] });
@@ -174,7 +181,7 @@ export function figure2Points(results: ExperimentResults, budget: DatasetBudget)
   for (const row of FIGURE2_ROW_KEYS) {
     const steps = sweepSteps(budget).map((s) => ({ s, o: fixed(results[row], s.key) })).filter((x) => x.o !== undefined);
     if (steps.length === 0) continue;
-    const model = ROWS[row].label;
+    const model = rowLabel(results, row);
     points.push({ model, epsilon: 0, accuracy: steps[0].o!.cleanAccuracy });
     for (const { s, o } of steps) points.push({ model, epsilon: s.epsilon!, accuracy: o!.robustAccuracy });
   }
@@ -235,7 +242,7 @@ export function table3Chart(results: ExperimentResults, budget: DatasetBudget, d
   for (const row of TABLE3_ROW_KEYS) {
     for (const c of mmcComparisonSteps(budget)) {
       const o = fixed(results[row], c.spec.key);
-      if (o) bars.push({ defense: ROWS[row].label, metric: c.spec.key, value: o.robustAccuracy });
+      if (o) bars.push({ defense: rowLabel(results, row), metric: c.spec.key, value: o.robustAccuracy });
     }
   }
   return ablationBarsSpec(bars, { title: `Table 3 (${datasetTitle(dataset)}): accuracy under targeted / untargeted PGD` });
@@ -263,8 +270,8 @@ export function table4Chart(results: ExperimentResults, budget: DatasetBudget, d
   const bars: AblationBar[] = [];
   for (const row of TABLE4_ROW_KEYS) {
     const p = fixed(results[row], pgd), a = fixed(results[row], adaptive);
-    if (p) bars.push({ defense: ROWS[row].label, metric: 'PGD', value: p.robustAccuracy });
-    if (a) bars.push({ defense: ROWS[row].label, metric: 'Adaptive-PGD', value: a.robustAccuracy });
+    if (p) bars.push({ defense: rowLabel(results, row), metric: 'PGD', value: p.robustAccuracy });
+    if (a) bars.push({ defense: rowLabel(results, row), metric: 'Adaptive-PGD', value: a.robustAccuracy });
   }
   return ablationBarsSpec(bars, { title: `Table 4 (${datasetTitle(dataset)}): PGD vs adaptive PGD` });
 }
@@ -313,7 +320,7 @@ export function attackSummaryFrame(results: ExperimentResults, budget: DatasetBu
     const pct = (v: number | undefined) => (v === undefined ? undefined : 100 * v);
     const warned = (outcomes[0]?.sanity ?? []).filter((c) => c.status === 'warn').map((c) => c.id);
     table.push([
-      ROWS[row].label, pct(r.train?.metrics.cleanTestAccuracy), ...outcomes.map((o) => pct(o?.robustAccuracy)),
+      rowLabel(results, row), pct(r.train?.metrics.cleanTestAccuracy), ...outcomes.map((o) => pct(o?.robustAccuracy)),
       pct(worstCaseAccuracy(outcomes)), outcomes[0]?.sanity ? (warned.length ? warned.join(', ') : 'none') : undefined,
     ]);
   }
@@ -338,8 +345,8 @@ export function table5Chart(results: ExperimentResults, dataset: ExperimentDatas
   for (const row of [...TABLE5_ROW_KEYS, 'mmc'] as const) {
     const c = results[row]?.features?.cosine;
     if (!c) continue;
-    bars.push({ defense: ROWS[row].label, metric: 'Clean', value: c.Clean.mean });
-    bars.push({ defense: ROWS[row].label, metric: 'PGD', value: c.PGD.mean });
+    bars.push({ defense: rowLabel(results, row), metric: 'Clean', value: c.Clean.mean });
+    bars.push({ defense: rowLabel(results, row), metric: 'PGD', value: c.PGD.mean });
   }
   return ablationBarsSpec(bars, {
     title: `Table 5 (${datasetTitle(dataset)}): mean cosine to the predicted class center`,

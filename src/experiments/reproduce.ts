@@ -23,6 +23,9 @@ import { experimentDir, resultsLocation } from './results-root';
 import {
   ALL_ROW_KEYS, FEATURE_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE3_ROW_KEYS, type RowKey,
 } from './rows';
+import { applyKnobsToRun } from './knobs';
+import { planFirst } from './plan';
+import { variantLabel, type RunRef } from './run-variant';
 import { ensureTrained } from './train-step';
 
 /** Which suites and analyses each row gets. */
@@ -45,6 +48,8 @@ export interface EnsureRowsOptions extends StepOptions {
   features?: boolean | ((row: RowKey) => boolean);
   /** called after every step with a line saying whether it was cached or computed */
   onStep?: (line: string, log: StepLog) => void;
+  /** the model each row stands for (default the row itself): e.g. the notebooks' α / β / seed knobs */
+  variant?: (row: RowKey) => RunRef;
 }
 
 /**
@@ -56,7 +61,13 @@ export interface EnsureRowsOptions extends StepOptions {
  */
 export async function ensureRows(rows: readonly RowKey[], profile: ProfileRef, dataset: ExperimentDataset,
   options: EnsureRowsOptions = {}): Promise<{ results: ExperimentResults; steps: StepLog[] }> {
+  return planFirst(options, (o) => ensureRowsPlanned(rows, profile, dataset, o));
+}
+
+async function ensureRowsPlanned(rows: readonly RowKey[], profile: ProfileRef, dataset: ExperimentDataset,
+  options: EnsureRowsOptions): Promise<{ results: ExperimentResults; steps: StepLog[] }> {
   const def = profileDefinition(profile);
+  const refOf = (row: RowKey) => applyKnobsToRun(options.variant?.(row) ?? row, options.knobs);
   const location = resultsLocation(options.results);
   const stepOptions: StepOptions = { ...options, results: location };
   for (const r of rows) if (!Object.prototype.hasOwnProperty.call(ROWS, r)) throw new RangeError(`unknown row '${r}'; valid rows: ${ALL_ROW_KEYS.join(', ')}`);
@@ -67,23 +78,23 @@ export async function ensureRows(rows: readonly RowKey[], profile: ProfileRef, d
   const log = (row: RowKey, step: string, r: { cached: boolean; seconds: number; file: string }) => {
     const entry: StepLog = { row, step, cached: r.cached, seconds: r.seconds, file: r.file };
     steps.push(entry);
-    options.onStep?.(describeStep(`${ROWS[row].label} ${step}`, r), entry);
+    if (!options.plan) options.onStep?.(describeStep(`${variantLabel(refOf(row), def, dataset)} ${step}`, r), entry);
   };
   for (const row of rows) {
-    const t = await ensureTrained(row, def, dataset, stepOptions);
-    results[row] = { train: t.value.results, evaluation: {} };
+    const t = await ensureTrained(refOf(row), def, dataset, stepOptions);
+    results[row] = { train: t.value.results, evaluation: {}, label: variantLabel(refOf(row), def, dataset), runDir: t.value.runDir };
     log(row, 'train', t);
   }
   for (const row of rows) {
     for (const suite of suitesOf(row)) {
-      const e = await ensureEvaluated(row, def, dataset, suite, stepOptions);
+      const e = await ensureEvaluated(refOf(row), def, dataset, suite, stepOptions);
       Object.assign(results[row]!.evaluation!, e.value);
       log(row, `evaluate ${suite}`, e);
     }
   }
   for (const row of rows) {
     if (!featuresOf(row)) continue;
-    const f = await ensureFeatureAnalysis(row, def, dataset, stepOptions);
+    const f = await ensureFeatureAnalysis(refOf(row), def, dataset, stepOptions);
     results[row]!.features = f.value;
     log(row, 'features', f);
   }
@@ -104,6 +115,8 @@ export interface ReproduceSummary {
   profile: string;
   dataset: ExperimentDataset;
   rows: RowKey[];
+  /** each row's run folder, relative to the experiment folder (`<row>-<config hash>`, or `<row>` for older results) */
+  runFolders: Partial<Record<RowKey, string>>;
   steps: StepLog[];
   /** every table as Markdown (ours beside the paper's) */
   tables: Record<string, string>;
@@ -175,7 +188,8 @@ export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset,
     files.push(`${name}.svg`);
   }
   const summary: ReproduceSummary = {
-    kind: 'reproduce', profile: def.name, dataset, rows, steps, tables, files: [...files, 'summary.json', 'summary.md'],
+    kind: 'reproduce', profile: def.name, dataset, rows,
+    runFolders: Object.fromEntries(rows.map((row) => [row, path.relative(dir, results[row]?.runDir ?? path.join(dir, row))])), steps, tables, files: [...files, 'summary.json', 'summary.md'],
     seconds: (performance.now() - started) / 1000, provenance: prov,
   };
   writeJsonAtomic(path.join(dir, 'summary.json'), summary);

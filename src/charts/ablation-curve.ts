@@ -1,0 +1,71 @@
+import { ChartBaseOptions, ChartSpec, VEGA_LITE_SCHEMA } from './types';
+
+/** One point of an ablation curve: accuracy under one attack at one value of the varied parameter. */
+export interface AblationPoint {
+  /** value of the varied parameter (x) */
+  value: number;
+  /** attack (colour), e.g. 'PGD-40', 'APGD-DLR', 'clean' */
+  attack: string;
+  /** the other varied settings (dash), e.g. 'β = 1'; '' when only one parameter varies */
+  series: string;
+  /** mean accuracy over seeds, a fraction in [0, 1] */
+  mean: number;
+  /** smallest and largest accuracy over the seeds (the seed spread) */
+  min: number;
+  max: number;
+  seeds: number;
+  /** binomial 95 % interval of the accuracy pooled over seeds, and the examples it pools */
+  low: number;
+  high: number;
+  n: number;
+}
+
+export interface AblationCurveOptions extends ChartBaseOptions {
+  /** x-axis title, e.g. 'α (weight of SO, Eq. 9)' */
+  parameterTitle?: string;
+}
+
+/**
+ * Accuracy vs a varied training setting, one line per attack (colour; dashes for the other varied
+ * settings): mean over seeds with markers, the seed spread (min–max) as error bars and the binomial 95 %
+ * interval of the pooled accuracy as a band.
+ */
+export function ablationCurveSpec(points: readonly AblationPoint[], options: AblationCurveOptions = {}): ChartSpec {
+  const { parameterTitle = 'parameter', width = 420, height = 280, title } = options;
+  const values = points.map((p) => ({ ...p, series: p.series || '—' }));
+  const x = { field: 'value', type: 'quantitative' as const, title: parameterTitle };
+  const color = { field: 'attack', type: 'nominal' as const, title: 'attack', scale: { domain: [...new Set(points.map((p) => p.attack))] } };
+  const percent = { scale: { domain: [0, 1] }, axis: { format: '.0%' } };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(title !== undefined ? { title } : {}),
+    width,
+    height,
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'area', opacity: 0.15 },
+        encoding: { x, y: { field: 'low', type: 'quantitative', title: 'accuracy (mean over seeds; band: binomial 95 % CI)', ...percent }, y2: { field: 'high' }, color, detail: { field: 'series' } },
+      },
+      {
+        mark: { type: 'errorbar', ticks: true },
+        encoding: { x, y: { field: 'min', type: 'quantitative', ...percent }, y2: { field: 'max' }, color, detail: { field: 'series' } },
+      },
+      {
+        mark: { type: 'line', point: { filled: true, size: 50 } },
+        encoding: {
+          x, y: { field: 'mean', type: 'quantitative', ...percent }, color,
+          strokeDash: { field: 'series', type: 'nominal', title: 'other settings' },
+          shape: { field: 'series', type: 'nominal', title: 'other settings' },
+          order: { field: 'value', type: 'quantitative' },
+          tooltip: [
+            { field: 'attack', type: 'nominal' }, { field: 'series', type: 'nominal', title: 'other settings' },
+            { field: 'value', type: 'quantitative', title: parameterTitle }, { field: 'mean', type: 'quantitative', format: '.2%' },
+            { field: 'min', type: 'quantitative', format: '.2%', title: 'seed min' }, { field: 'max', type: 'quantitative', format: '.2%', title: 'seed max' },
+            { field: 'seeds', type: 'quantitative' }, { field: 'n', type: 'quantitative', title: 'n (pooled)' },
+          ],
+        },
+      },
+    ],
+  };
+}
