@@ -35,17 +35,23 @@ export function ablationCurveSpec(points: readonly AblationPoint[], options: Abl
   const values = points.map((p) => ({ ...p, series: p.series || '—' }));
   const x = { field: 'value', type: 'quantitative' as const, title: parameterTitle };
   const color = { field: 'attack', type: 'nominal' as const, title: 'attack', scale: { domain: [...new Set(points.map((p) => p.attack))] } };
-  const percent = { scale: { domain: [0, 1] }, axis: { format: '.0%' } };
+  // one y title on every layer: vega-lite would otherwise join the layers' field names into it
+  const percent = { title: 'accuracy (mean over seeds)', scale: { domain: [0, 1] }, axis: { format: '.0%' } };
+  const series = points.some((p) => p.series !== '');
+  const seriesEncoding = series ? {
+    strokeDash: { field: 'series', type: 'nominal' as const, title: 'other settings' },
+    shape: { field: 'series', type: 'nominal' as const, title: 'other settings' },
+  } : {};
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(title !== undefined ? { title } : {}),
+    title: { text: title ?? 'accuracy vs parameter', subtitle: 'points: mean over seeds · bars: seed min–max · band: binomial 95 % interval (pooled n)' },
     width,
     height,
     data: { values },
     layer: [
       {
         mark: { type: 'area', opacity: 0.15 },
-        encoding: { x, y: { field: 'low', type: 'quantitative', title: 'accuracy (mean over seeds; band: binomial 95 % CI)', ...percent }, y2: { field: 'high' }, color, detail: { field: 'series' } },
+        encoding: { x, y: { field: 'low', type: 'quantitative', ...percent }, y2: { field: 'high' }, color, detail: { field: 'series' } },
       },
       {
         mark: { type: 'errorbar', ticks: true },
@@ -54,9 +60,7 @@ export function ablationCurveSpec(points: readonly AblationPoint[], options: Abl
       {
         mark: { type: 'line', point: { filled: true, size: 50 } },
         encoding: {
-          x, y: { field: 'mean', type: 'quantitative', ...percent }, color,
-          strokeDash: { field: 'series', type: 'nominal', title: 'other settings' },
-          shape: { field: 'series', type: 'nominal', title: 'other settings' },
+          x, y: { field: 'mean', type: 'quantitative', ...percent }, color, ...seriesEncoding,
           order: { field: 'value', type: 'quantitative' },
           tooltip: [
             { field: 'attack', type: 'nominal' }, { field: 'series', type: 'nominal', title: 'other settings' },

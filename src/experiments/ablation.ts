@@ -21,7 +21,7 @@ import { datasetBudget, profileDefinition, type DatasetBudget, type ExperimentDa
 import { describeStep, type StepOptions } from './progress';
 import { frameOf } from './report';
 import { displayPath, experimentDir, resultsLocation } from './results-root';
-import { parseRowKey, type RowKey } from './rows';
+import { parseRowKey, ROWS, type RowKey } from './rows';
 import { variantConfig, variantLabel, type RunVariant } from './run-variant';
 import { ensureTrained } from './train-step';
 import { isCachedOnly } from './cache';
@@ -288,7 +288,7 @@ export function ablationCharts(rows: readonly AblationRow[], spec: Pick<Ablation
     const n = rows.length ? Math.round(rows[0].n / rows[0].seeds) : 0;
     charts[p] = ablationCurveSpec(points, {
       parameterTitle: ABLATION_PARAMETERS[p].title,
-      title: `${spec.base} on ${spec.dataset}: accuracy vs ${ABLATION_PARAMETERS[p].symbol} (${seeds} seed${seeds === 1 ? '' : 's'}, n = ${n} per seed)`,
+      title: `${ROWS[spec.base].label} on ${spec.dataset}: accuracy vs ${ABLATION_PARAMETERS[p].symbol} (${seeds} seed${seeds === 1 ? '' : 's'}, n = ${n} per seed)`,
     });
   }
   return charts;

@@ -9,12 +9,16 @@
  * that `mat reproduction-doc` refills from `data/results/<profile>/<dataset>/` without training or attacking
  * anything (a missing result is an error), and that a test compares with the same results.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readJsonFile } from '../io/json';
 import { toMarkdown } from '../tables';
+import { ablationFrame, type AblationParameterName, type AblationRecord } from './ablation';
 import { ensureRows, reproductionFrames, rowWork } from './reproduce';
 import { formatSeconds } from './progress';
 import { datasetBudget, parseExperimentDataset, parseProfileName, type ExperimentDataset, type ProfileName } from './profiles';
 import type { ExperimentResults } from './report';
-import { SHIPPED_RESULTS_ROOT, resultsLocation } from './results-root';
+import { experimentDir, SHIPPED_RESULTS_ROOT, resultsLocation } from './results-root';
 import { ALL_ROW_KEYS, ROWS } from './rows';
 
 /** One generated block: `<!-- generated: PROFILE/DATASET NAME -->` … `<!-- end generated -->`. */
@@ -67,6 +71,19 @@ export function blockContents(results: ExperimentResults, profile: ProfileName, 
   return out;
 }
 
+/** One block per shipped ablation (`ablation-<name>`: its table), read from `<root>/<profile>/<dataset>/ablations/`. */
+export function ablationBlockContents(profile: ProfileName, dataset: ExperimentDataset, root: string = SHIPPED_RESULTS_ROOT): Record<string, string> {
+  const dir = path.join(experimentDir(resultsLocation({ root, readRoots: [root] }).writeRoot, profile, dataset), 'ablations');
+  const out: Record<string, string> = {};
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort() : []) {
+    const record = readJsonFile<AblationRecord>(path.join(dir, f), {
+      check: (v) => ((v as Partial<AblationRecord>)?.kind === 'ablation' && Array.isArray((v as AblationRecord).rows) ? undefined : 'not an ablation record'),
+    })!;
+    out[`ablation-${record.name}`] = toMarkdown(ablationFrame(record.rows, Object.keys(record.vary) as AblationParameterName[]));
+  }
+  return out;
+}
+
 /**
  * Refills every generated block of `doc` from the results under `root`. Unknown block names throw a
  * RangeError naming the valid ones. Returns the new text and how many blocks changed.
@@ -76,7 +93,9 @@ export async function refreshReproductionDoc(doc: string, root: string = SHIPPED
   const blocks = generatedBlocks(doc);
   for (const b of blocks) {
     const id = `${b.profile}/${b.dataset}`;
-    if (!cache.has(id)) cache.set(id, blockContents(await loadShippedResults(b.profile, b.dataset, root), b.profile, b.dataset));
+    if (!cache.has(id)) {
+      cache.set(id, { ...blockContents(await loadShippedResults(b.profile, b.dataset, root), b.profile, b.dataset), ...ablationBlockContents(b.profile, b.dataset, root) });
+    }
   }
   const changed: string[] = [];
   const text = doc.replace(BLOCK, (whole, profile: string, dataset: string, name: string, content: string) => {
