@@ -86,7 +86,7 @@ function flatSettings(config: TrainRunConfig): Record<string, unknown> {
   return { ...methodOptions, ...rest };
 }
 
-const formatValue = (v: unknown): string => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : JSON.stringify(v));
+export const formatValue = (v: unknown): string => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : JSON.stringify(v));
 
 /** The settings of `config` that differ from `reference`, as `[name, value in config, value in reference]`. */
 export function settingDifferences(config: TrainRunConfig, reference: TrainRunConfig): Array<[string, unknown, unknown]> {

@@ -17,7 +17,7 @@ import { currentThroughput, planFirst, trainingSeconds } from './plan';
 import { profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
 import { reporter, formatSeconds, type StepOptions } from './progress';
 import { experimentDir, resultsLocation } from './results-root';
-import { describeDifferences, settingDifferences, variantConfig, variantDirs, variantLabel, type RunRef } from './run-variant';
+import { describeDifferences, formatValue, settingDifferences, variantConfig, variantDirs, variantLabel, type RunRef } from './run-variant';
 
 /** A trained model on disk. */
 export interface TrainedRun {
@@ -155,7 +155,7 @@ export function nearestRun(config: TrainRunConfig, experimentDirs: readonly stri
     }
   }
   if (best === undefined) return {};
-  const differences = best.diffs.map(([k, mine, theirs]) => `${describeDifferences([[k, mine, theirs]])} (cached: ${theirs === undefined ? 'unset' : JSON.stringify(theirs)})`).join(', ');
+  const differences = best.diffs.map(([k, mine, theirs]) => `${describeDifferences([[k, mine, theirs]])} (cached: ${theirs === undefined ? 'unset' : formatValue(theirs)})`).join(', ');
   return { nearest: { file: best.file, differences } };
 }
 
