@@ -34,10 +34,11 @@ export function registerBatchNormGradient(): void {
       const native = tf.getBackend() === TORCH && x.rank === 4 && mean.rank === 1 && variance.rank === 1 && (scale == null || scale.rank === 1);
       if (!native) return original.gradFunc!(dy, saved, attrs);
       // computed here, in the backward pass' scope, because the engine runs each input's thunk in its own
-      // tidy (outputs made inside one would be gone for the next); unused ones go with that scope
+      // tidy (outputs made inside one would be gone for the next); unused ones go with that scope, and a
+      // thunk may hand its tensor out as it is (no clone: each is returned once)
       const [dx, dmean, dvariance, dscale, doffset] = tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL,
         { dy: dy as tf.Tensor, x, mean, variance, ...(scale ? { scale } : {}) }, { varianceEpsilon: attrs.varianceEpsilon }) as tf.Tensor[];
-      return { x: () => dx.clone(), mean: () => dmean.clone(), variance: () => dvariance.clone(), scale: () => dscale.clone(), offset: () => doffset.clone() };
+      return { x: () => dx, mean: () => dmean, variance: () => dvariance, scale: () => dscale, offset: () => doffset };
     },
   });
 }
