@@ -132,6 +132,7 @@ for (const axis of [undefined, 0, -1, [0, 2]] as Array<number | number[] | undef
     add(`prod ${label}`, () => tf.prod(t([3, 4, 5], 0.5, 1.5)(), axis, keepDims));
     add(`all ${label}`, () => tf.all(bools([3, 4, 5])(), axis, keepDims)); add(`any ${label}`, () => tf.any(bools([3, 4, 5])(), axis, keepDims));
   }
+add('mean gradients', () => tf.grads((a: tf.Tensor) => tf.mean(a, [0, 1, 2]).square().sum().add(tf.mean(a).mul(3)).add(tf.mean(a, -1, true).sum()))([t([2, 3, 4, 5])()]));
 add('sum int32', () => tf.sum(ints([4, 6], -9, 9)(), 1)); add('sum bool', () => tf.sum(bools([4, 6])(), 0));
 add('argMax', () => tf.argMax(r3(), -1)); add('argMin', () => tf.argMin(r3(), 1));
 add('softmax', () => tf.softmax(t([4, 10], -5, 5)()));
