@@ -153,6 +153,26 @@ Outs batchNorm(const Inputs& in, const Args& a) {
   return one(at::addcmul(shift, T(in, 0), inv));
 }
 
+// The gradient of FusedBatchNorm (x NHWC, per-channel mean / variance / scale as inputs) in two passes over x,
+// where TF.js' composed gradient makes about eleven. inputs: dy, x, mean, variance[, scale]. args: epsilon, hasScale
+// outputs: dx, dmean, dvariance, dscale, doffset
+Outs batchNormGrad(const Inputs& in, const Args& a) {
+  const at::Tensor &dy = T(in, 0), &x = T(in, 1), &mean = T(in, 2), &variance = T(in, 3);
+  at::Tensor scale = a.b(1) ? T(in, 4) : at::ones_like(mean);
+  double eps = a.f(0);
+  at::Tensor invstd = at::rsqrt(variance + eps);
+  // inference-mode batch-norm backward: mean and variance are inputs here, not statistics of this batch
+  auto g = at::native_batch_norm_backward(nchw(dy), nchw(x), scale, mean, variance, mean, invstd, false, eps,
+                                           {true, true, true});
+  at::Tensor dscale = std::get<1>(g), doffset = std::get<2>(g);
+  // sum(dy·(x − mean)) = dscale / invstd; the mean and variance gradients follow per channel
+  at::Tensor dmean = -doffset * scale * invstd;
+  at::Tensor dvariance = -0.5 * dscale * scale * invstd * invstd;
+  return {Slot{nhwc(std::get<0>(g)), at::Tensor()}, Slot{dmean.contiguous(), at::Tensor()},
+          Slot{dvariance.contiguous(), at::Tensor()}, Slot{dscale.contiguous(), at::Tensor()},
+          Slot{doffset.contiguous(), at::Tensor()}};
+}
+
 at::ScalarType reduceType(const at::Tensor& x) {
   return x.scalar_type() == at::kFloat ? at::kFloat : at::kInt;
 }
@@ -435,7 +455,7 @@ const std::unordered_map<std::string, OpFn>& opTable() {
   static const std::unordered_map<std::string, OpFn> table = {
       {"conv2d", conv2d}, {"conv2dBackpropInput", conv2dBackpropInput}, {"conv2dBackpropFilter", conv2dBackpropFilter},
       {"maxPool", maxPool}, {"maxPoolGrad", maxPoolGrad}, {"avgPool", avgPool}, {"avgPoolGrad", avgPoolGrad},
-      {"matMul", matMul}, {"batchNorm", batchNorm}, {"softmax", softmax},
+      {"matMul", matMul}, {"batchNorm", batchNorm}, {"batchNormGrad", batchNormGrad}, {"softmax", softmax},
       {"sum", reduce<0>}, {"mean", reduce<1>}, {"max", reduce<2>}, {"min", reduce<3>}, {"prod", reduce<4>},
       {"all", reduce<5>}, {"any", reduce<6>}, {"argMax", argMax}, {"argMin", argMin},
       {"add", binary<0>}, {"sub", binary<1>}, {"mul", binary<2>}, {"div", binary<3>}, {"floorDiv", binary<4>},

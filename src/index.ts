@@ -1,4 +1,4 @@
-/** The workbench's public API, one namespace per concept (notebooks import from here or from a folder). */
+/** The workbench's public API, one namespace per concept: what `import { experiments } from '..'` gives a notebook. */
 export * as backend from './backend';
 export * as data from './data';
 export * as models from './models';
@@ -11,3 +11,6 @@ export * as charts from './charts';
 export * as tables from './tables';
 export * as run from './run';
 export * as experiments from './experiments';
+export * as io from './io';
+export * as threat from './threat';
+export * as methods from './methods';

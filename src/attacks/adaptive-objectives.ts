@@ -197,25 +197,3 @@ export interface AdaptiveObjectiveSpec {
   name: AdaptiveObjectiveName;
   options: Record<string, number>;
 }
-
-/**
- * The objective that attacks a model trained with `method` (§4.4: its own training loss), with the
- * weights the run trained with (`settings` as stored in a run's results: `alpha`, `beta`):
- * natural / at → ce; trades → trades {β}; mmc → mmc; mat → mat {α, β}. Unknown methods throw a RangeError.
- */
-export function adaptiveObjectiveForMethod(method: string, settings: Record<string, unknown> = {}): AdaptiveObjectiveSpec {
-  const num = (key: string, fallback: number) => (typeof settings[key] === 'number' ? (settings[key] as number) : fallback);
-  switch (method) {
-    case 'natural':
-    case 'at':
-      return { name: 'ce', options: {} };
-    case 'trades':
-      return { name: 'trades', options: { beta: num('beta', adaptiveObjectiveDefaults.trades.beta) } };
-    case 'mmc':
-      return { name: 'mmc', options: {} };
-    case 'mat':
-      return { name: 'mat', options: { alpha: num('alpha', adaptiveObjectiveDefaults.mat.alpha), beta: num('beta', adaptiveObjectiveDefaults.mat.beta) } };
-    default:
-      throw new RangeError(`no adaptive objective for training method '${method}'; known: natural, at, trades, mmc, mat`);
-  }
-}

@@ -4,8 +4,7 @@ import { checkOptions } from './options';
 import { checkBatch } from './batch';
 import { crossEntropyPerSample } from './losses';
 import { isSuccessful } from './targets';
-import { resolvePgdParams } from './pgd';
-import { runLinfPgd } from './pgd-loop';
+import { resolvePgdParams, runLinfPgd } from './pgd';
 
 export interface AdaptivePgdOptions extends PgdCommonOptions {
   /**

@@ -4,7 +4,7 @@ import { checkInteger, checkNumber, resolveLinfPreset } from './options';
 import { checkBatch, perSample, rowMaxAbs, scatterRows, trueIndices, whereRows } from './batch';
 import { valueAndGradWithAux } from './gradients';
 import { crossEntropyPerSample, dlrLoss, targetedDlrLoss } from './losses';
-import { clipToBox, linfBox } from './projection';
+import { clipToBox, linfBox } from '../threat';
 import { streamSeed } from './seed';
 
 /** Options shared by APGD-CE, APGD-DLR and APGD-T. */

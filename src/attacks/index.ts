@@ -31,7 +31,6 @@ export {
 export {
   adaptiveObjective,
   adaptiveObjectiveDefaults,
-  adaptiveObjectiveForMethod,
   adaptiveObjectiveNames,
   adaptiveObjectives,
   ceAdaptiveLoss,

@@ -4,11 +4,22 @@ import { checkInteger, checkNumber, checkOptions, resolveLinfPreset } from './op
 import { checkBatch } from './batch';
 import { crossEntropyPerSample } from './losses';
 import { isSuccessful, resolveTargets } from './targets';
-import { runLinfPgd, type LinfPgdParams } from './pgd-loop';
+import { linfPgd } from '../threat';
+import { streamSeed } from './seed';
 
 export interface PgdOptions extends PgdCommonOptions {
   /** targeted attack (minimises CE to the target class); undefined = untargeted (default) */
   target?: TargetSpec;
+}
+
+/** Resolved numeric parameters of an L∞ PGD run. */
+export interface LinfPgdParams {
+  epsilon: number;
+  stepSize: number;
+  steps: number;
+  randomStart: boolean;
+  restarts: number;
+  seed: number;
 }
 
 /** Defaults besides the preset's ε / step / steps (torchattacks PGD: random_start=True). */
@@ -62,5 +73,22 @@ export function linfCrossEntropyAttack(
         ? (xa: tf.Tensor4D) => crossEntropyPerSample(model.logits(xa, false), y)
         : (xa: tf.Tensor4D) => crossEntropyPerSample(model.logits(xa, false), t).neg() as tf.Tensor1D;
     return runLinfPgd(model, x, objective, (z) => isSuccessful(z, y, t), p);
+  });
+}
+
+/**
+ * The threat module's PGD loop with an attack's parameters: uniform random start (seeded per restart by
+ * `streamSeed(seed, restart)`), restarts ranked by `success` on the logits.
+ */
+export function runLinfPgd(
+  model: AttackTarget,
+  x: tf.Tensor4D,
+  objective: (xAdv: tf.Tensor4D) => tf.Tensor1D,
+  success: (logits: tf.Tensor2D) => tf.Tensor1D,
+  p: LinfPgdParams,
+): tf.Tensor4D {
+  return linfPgd(objective, x, {
+    budget: p, start: p.randomStart ? 'uniform' : 'none', seed: (r) => streamSeed(p.seed, r), restarts: p.restarts,
+    success: (xAdv) => success(model.logits(xAdv, false)),
   });
 }

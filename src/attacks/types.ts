@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { DatasetName } from '../data/registry';
 
 /**
  * The only thing an attack needs from a model: logits for a batch of NHWC images in [0, 1].
@@ -33,8 +34,8 @@ export type Attack<O = Record<string, unknown>> = (
   options?: O,
 ) => tf.Tensor4D;
 
-/** Dataset presets for the L∞ threat model (see `linfPresets` in options.ts). */
-export type LinfPresetName = 'mnist' | 'cifar10';
+/** Dataset presets for the L∞ threat model: every registered dataset (see `linfPresets` in options.ts). */
+export type LinfPresetName = DatasetName;
 
 /** Options shared by every L∞ fixed-ε attack. */
 export interface LinfBallOptions {

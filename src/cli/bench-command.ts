@@ -7,8 +7,8 @@ import {
 } from '../bench';
 import { WRN_CPU_DEFAULT } from '../models';
 import { backendInfo, describeBackend, fallbackCounts, loadTorchAddon, resetFallbackCounts } from '../backend';
-import { provenance } from '../run/provenance';
-import { writeJsonAtomic } from '../run/train-run';
+import { provenance } from '../io/provenance';
+import { writeJsonAtomic } from '../io/json';
 import { numberFlag, parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
 
 export const BENCH_HELP = `mat bench — SmallCNN (batch 128, MNIST shape) train-step and PGD-step img/s for each of our backends and

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadDataset } from '../data';
 import { evaluate, evaluationPlan, type EvaluationPlan } from '../eval';
-import { loadRunClassifier, readResults, writeJsonAtomic, type TrainRunConfig, type TrainRunResults } from '../run/train-run';
+import { writeJsonAtomic } from '../io/json';
+import type { TrainRunConfig, TrainRunResults } from '../run/config';
+import { loadRunClassifier, readTrainResults } from '../run/load';
 import { numberFlag, parseFlags, type CommandContext, type FlagSpec } from './args';
 import { JobProgress } from './job-progress';
 import { alignedTable } from './text-table';
@@ -81,7 +83,7 @@ export async function demoCommand(argv: string[], ctx: CommandContext = {}): Pro
   for (const [i, row] of rows.entries()) {
     const model = `${i + 1}/${rows.length} ${row.name}`;
     const runDir = path.join(runsDir, row.config.method);
-    const existing = readResults<TrainRunResults>(runDir);
+    const existing = readTrainResults(runDir);
     let results: TrainRunResults;
     if (existing && JSON.stringify(existing.config) === JSON.stringify(row.config)) {
       job.note(`${row.name}: reusing ${runDir}`);

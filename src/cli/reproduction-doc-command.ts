@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { refreshReproductionDoc, SHIPPED_RESULTS_ROOT } from '../experiments';
-import { projectRoot } from '../run/paths';
+import { projectRoot } from '../io/paths';
 import { parseFlags, type CommandContext, type FlagSpec } from './args';
 
 export const REPRODUCTION_DOC_HELP = `mat reproduction-doc — refill REPRODUCTION.md's generated tables from the shipped results

@@ -1,25 +1,49 @@
 import * as path from 'node:path';
-import { DATASET_NAMES, type DatasetName } from '../data';
-import { METHOD_NAMES, type Method, type TrainingObjectiveOptions } from '../losses/objective';
+import { DATASETS, DATASET_NAMES, type DatasetName } from '../data';
+import { METHODS, METHOD_NAMES, type OptionSpec, type TrainingObjectiveOptions } from '../methods';
 import { ARCH_NAMES, type Arch } from '../models';
-import { defaultRunName, runTraining, type TrainRunConfig, type TrainRunResults } from '../run/train-run';
+import { defaultRunName, type TrainRunConfig, type TrainRunResults } from '../run/config';
+import { runTraining } from '../run/train-run';
 import { OPTIMIZER_NAMES } from '../train/optimizer';
 import { choiceFlag, numberFlag, numberListFlag, parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
 import { JobProgress } from './job-progress';
 import { ProgressBar } from './progress';
 import { BACKEND_NAMES } from '../backend';
 
-export const TRAIN_HELP = `mat train — train one model (natural, AT, TRADES, MMC or MAT) with checkpoints and resume
+/** Each method option exposed as a flag: flag → the methods using it (with their spec) and the option's name. */
+function methodFlags(): Map<string, { option: keyof TrainingObjectiveOptions; methods: Array<{ method: string; spec: OptionSpec }> }> {
+  const flags = new Map<string, { option: keyof TrainingObjectiveOptions; methods: Array<{ method: string; spec: OptionSpec }> }>();
+  for (const method of METHOD_NAMES) {
+    for (const [option, spec] of Object.entries(METHODS[method].options) as Array<[keyof TrainingObjectiveOptions, OptionSpec]>) {
+      for (const flag of [spec.flag, spec.alias]) {
+        if (flag === undefined) continue;
+        const entry = flags.get(flag) ?? { option, methods: [] };
+        entry.methods.push({ method, spec });
+        flags.set(flag, entry);
+      }
+    }
+  }
+  return flags;
+}
+const METHOD_FLAGS = methodFlags();
+
+/** `--flag X   AT/TRADES: help; MAT: other help` lines, from the method registry's option schemas. */
+function methodFlagHelp(): string {
+  return [...METHOD_FLAGS].map(([flag, { option, methods }]) => {
+    const byHelp = new Map<string, string[]>();
+    for (const { method, spec } of methods) byHelp.set(spec.help, [...(byHelp.get(spec.help) ?? []), METHODS[method as keyof typeof METHODS].label]);
+    const alias = methods.every((m) => m.spec.alias === flag) ? ` (alias of --${methods[0].spec.flag})` : '';
+    const text = [...byHelp].map(([help, labels]) => `${labels.join('/')}: ${help}`).join('; ') + alias;
+    return `  ${`--${flag} ${option === 'steps' ? 'N' : 'X'}`.padEnd(22)} ${text}`;
+  }).join('\n');
+}
+
+export const TRAIN_HELP = `mat train — train one model (${METHOD_NAMES.map((m) => METHODS[m].label).join(', ')}) with checkpoints and resume
 
   --dataset NAME         ${DATASET_NAMES.join(' | ')} (default mnist)
-  --arch NAME            ${ARCH_NAMES.join(' | ')} (default smallcnn)
+  --arch NAME            ${ARCH_NAMES.join(' | ')} (default: the dataset's, ${DATASET_NAMES.map((d) => `${d} ${DATASETS[d].defaultArch}`).join(', ')})
   --method NAME          ${METHOD_NAMES.join(' | ')} (default natural)
-  --alpha A              MAT: weight of the SO loss (default 1)
-  --beta B               MAT: weight of the BIBO loss (default 1); TRADES: robust weight (1 MNIST, 6 CIFAR)
-  --epsilon E            inner max L∞ radius for AT/TRADES/BIBO (0.3 MNIST, 8/255 CIFAR)
-  --inner-step S         inner max step size (0.01 MNIST)
-  --inner-steps N        inner max steps (40 MNIST); --bibo-steps is an alias for MAT
-  --centers-norm C       MAT/MMC: norm of the Max-Mahalanobis centers (default 10)
+${methodFlagHelp()}
   --feature-dim D        width of the feature layer φ (architecture default)
   --depth N --width K    WideResNet depth (6n+4) and widen factor
   --epochs N             (default 1)
@@ -41,9 +65,8 @@ export const TRAIN_HELP = `mat train — train one model (natural, AT, TRADES, M
 
 export const TRAIN_FLAGS: FlagSpec = {
   dataset: { type: 'string' }, arch: { type: 'string' }, method: { type: 'string' },
-  alpha: { type: 'string' }, beta: { type: 'string' }, epsilon: { type: 'string' },
-  'inner-step': { type: 'string' }, 'inner-steps': { type: 'string' }, 'bibo-steps': { type: 'string' },
-  'centers-norm': { type: 'string' }, 'feature-dim': { type: 'string' }, depth: { type: 'string' }, width: { type: 'string' },
+  ...Object.fromEntries([...METHOD_FLAGS.keys()].map((flag) => [flag, { type: 'string' as const }])),
+  'feature-dim': { type: 'string' }, depth: { type: 'string' }, width: { type: 'string' },
   epochs: { type: 'string' }, 'batch-size': { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
   momentum: { type: 'string' }, 'lr-milestones': { type: 'string' }, seed: { type: 'string' },
   'train-subset': { type: 'string' }, 'test-subset': { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-every': { type: 'string' },
@@ -63,21 +86,21 @@ function milestonesFlag(v: Record<string, unknown>): number[] | undefined {
 export function trainConfigFromFlags(v: Record<string, unknown>): TrainRunConfig {
   const method = choiceFlag(v, 'method', METHOD_NAMES) ?? 'natural';
   const dataset = choiceFlag(v, 'dataset', DATASET_NAMES as readonly DatasetName[]) ?? 'mnist';
-  const arch = choiceFlag(v, 'arch', ARCH_NAMES) ?? (dataset === 'cifar10' ? 'wrn' : 'smallcnn');
-  if (v['inner-steps'] !== undefined && v['bibo-steps'] !== undefined) throw new UsageError('give --inner-steps or --bibo-steps, not both');
-  if (v['bibo-steps'] !== undefined && method !== 'mat') throw new UsageError(`--bibo-steps applies to --method mat only (got --method ${method})`);
-  const methodOptions: TrainingObjectiveOptions = {
-    alpha: numberFlag(v, 'alpha', { min: 0 }),
-    beta: numberFlag(v, 'beta', { min: 0 }),
-    epsilon: numberFlag(v, 'epsilon', { min: 0, max: 1 }),
-    stepSize: numberFlag(v, 'inner-step', { min: 0 }),
-    steps: numberFlag(v, 'inner-steps', { integer: true, min: 1 }) ?? numberFlag(v, 'bibo-steps', { integer: true, min: 1 }),
-    centersNorm: numberFlag(v, 'centers-norm', { min: 0 }),
-  };
-  for (const k of Object.keys(methodOptions) as Array<keyof TrainingObjectiveOptions>) if (methodOptions[k] === undefined) delete methodOptions[k];
+  const arch = choiceFlag(v, 'arch', ARCH_NAMES) ?? (DATASETS[dataset].defaultArch as Arch);
+  // method options: the method's schema says which flags apply, their type and range
+  const methodOptions: Record<string, number> = {};
+  for (const [flag, { option, methods }] of METHOD_FLAGS) {
+    if (v[flag] === undefined) continue;
+    const own = methods.find((m) => m.method === method);
+    if (!own) {
+      throw new UsageError(`--${flag} applies to --method ${methods.map((m) => m.method).join('/')} only (got --method ${method})`);
+    }
+    if (methodOptions[option] !== undefined) throw new UsageError(`give --${own.spec.flag} or --${own.spec.alias}, not both`);
+    methodOptions[option] = numberFlag(v, flag, { integer: own.spec.type === 'integer', min: own.spec.min, max: own.spec.max }) as number;
+  }
   if ((v.depth !== undefined || v.width !== undefined) && arch !== 'wrn') throw new UsageError(`--depth/--width apply to --arch wrn only (got --arch ${arch})`);
   const config: TrainRunConfig = {
-    dataset, arch, method, methodOptions,
+    dataset, arch, method, methodOptions: methodOptions as TrainingObjectiveOptions,
     featureDim: numberFlag(v, 'feature-dim', { integer: true, min: 2 }),
     depth: numberFlag(v, 'depth', { integer: true, min: 10 }),
     width: numberFlag(v, 'width', { integer: true, min: 1 }),

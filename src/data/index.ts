@@ -44,12 +44,7 @@ export {
 } from './cifar10';
 export { subsetIndices, takeSubset, type SubsetOptions } from './subset';
 export { clearDatasetCache, datasetCacheSize } from './cache';
-export {
-  DATASET_NAMES,
-  datasetInfo,
-  loadDataset,
-  type DatasetInfo,
-  type DatasetName,
-  type LoadDatasetOptions,
-} from './load';
+export { datasetInfo, loadDataset, type DatasetInfo, type LoadDatasetOptions } from './load';
+export { DATASETS, DATASET_NAMES, datasetEntry, isDatasetName, type DatasetName } from './registry';
+export { epsilonRange, type DatasetEntry, type ThreatModel } from './dataset-entry';
 export { batches, epochOrder, numBatches, tensorsAt, toTensors, type Batch, type BatchOptions } from './batches';

@@ -9,6 +9,7 @@ import { type Dataset, type DatasetSplit, createDataset } from './dataset';
 import { DatasetError } from './errors';
 import { bytesToUnit, isFile } from './files';
 import { readIdxImages, readIdxLabels } from './idx';
+import type { DatasetEntry } from './dataset-entry';
 
 export const MNIST_CLASS_NAMES: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export const FASHION_MNIST_CLASS_NAMES: readonly string[] = [
@@ -118,4 +119,22 @@ export function fashionMnistHint(): string {
     `Install the Debian package ${FASHION_MNIST_DEBIAN_PACKAGE} (apt-get install ${FASHION_MNIST_DEBIAN_PACKAGE}, ` +
     `files land in ${FASHION_MNIST_DEBIAN_DIR}), or pass options.dir / set ${FASHION_MNIST_DIR_ENV} to a folder with the IDX files.`
   );
+}
+
+/** Files and loader of an IDX dataset (MNIST, Fashion-MNIST): 28×28×1, 10 classes, 60k / 10k. */
+export function idxDatasetSource<N extends string>(
+  name: N,
+  classNames: readonly string[],
+  resolveDir: (dir?: string) => string,
+  hint: () => string,
+): Pick<DatasetEntry<N>, 'info' | 'files' | 'load'> {
+  return {
+    info: { name, shape: [28, 28, 1], numClasses: 10, classNames, sizes: { train: 60000, test: 10000 } },
+    async files(split, dir) {
+      const p = await idxPaths(resolveDir(dir), split, hint());
+      return [p.images, p.labels];
+    },
+    load: (split, [imagesPath, labelsPath]) =>
+      loadIdxDataset({ name, split, imagesPath, labelsPath, numClasses: 10, classNames }),
+  };
 }

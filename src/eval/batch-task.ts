@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { runAttack, type AttackTarget } from '../attacks';
 import { adaptiveObjective, type DisposableAdaptiveLoss } from '../attacks/adaptive-objectives';
+import { projectToLinfBall } from '../threat';
 import type { AttackStepSpec } from './plan';
 
 /** What the evaluator needs from a model: logits; feature-space adaptive objectives also use φ and the head. */
@@ -30,6 +31,36 @@ export interface TaskResult {
   seconds: number;
 }
 
+/**
+ * The raw output of a step's attack on a batch (adaptive PGD gets its objective built for `model`). The caller
+ * owns the result; fixed-ε outputs are not yet projected (see {@link attackBatch}).
+ */
+export function runStepAttack(model: EvalModel, step: AttackStepSpec, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor4D {
+  let loss: DisposableAdaptiveLoss | undefined;
+  const options: Record<string, unknown> = { ...step.options };
+  if (step.attack === 'adaptive-pgd' && step.objective !== undefined) {
+    loss = adaptiveObjective(step.objective.name, model, step.objective.options);
+    options.loss = loss;
+  }
+  try {
+    return runAttack(step.attack, model, x, y, options);
+  } finally {
+    loss?.dispose();
+  }
+}
+
+/**
+ * The adversarial batch the evaluator classifies: fixed-ε outputs projected onto B∞(x, ε) ∩ [0,1],
+ * minimisation outputs as returned. The caller owns the result.
+ */
+export function attackBatch(model: EvalModel, step: AttackStepSpec, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor4D {
+  const xAdv = runStepAttack(model, step, x, y);
+  if (step.kind !== 'fixed-epsilon') return xAdv;
+  const projected = projectToLinfBall(xAdv, x, step.epsilon ?? 0);
+  xAdv.dispose();
+  return projected;
+}
+
 /** Runs `task` on the batch (x, y); reads back only per-sample flags and norms. Inputs are not disposed. */
 export async function runTaskOnBatch(model: EvalModel, task: EvalTask, x: tf.Tensor4D, y: tf.Tensor1D): Promise<TaskResult> {
   const started = performance.now();
@@ -40,24 +71,10 @@ export async function runTaskOnBatch(model: EvalModel, task: EvalTask, x: tf.Ten
     return { correct, seconds: (performance.now() - started) / 1000 };
   }
   const step = task.step;
-  let loss: DisposableAdaptiveLoss | undefined;
-  const options: Record<string, unknown> = { ...step.options };
-  if (step.attack === 'adaptive-pgd' && step.objective !== undefined) {
-    loss = adaptiveObjective(step.objective.name, model, step.objective.options);
-    options.loss = loss;
-  }
-  let xAdv: tf.Tensor4D;
-  try {
-    xAdv = runAttack(step.attack, model, x, y, options);
-  } finally {
-    loss?.dispose();
-  }
+  const xAdv = runStepAttack(model, step, x, y);
   if (step.kind === 'fixed-epsilon') {
-    const eps = step.epsilon ?? 0;
     const [okT, violT] = tf.tidy(() => {
-      const lo = tf.maximum(x.sub(eps), 0);
-      const hi = tf.minimum(x.add(eps), 1);
-      const projected = tf.minimum(tf.maximum(xAdv, lo), hi) as tf.Tensor4D;
+      const projected = projectToLinfBall(xAdv, x, step.epsilon ?? 0);
       const violation = xAdv.sub(projected).abs().max();
       return [model.logits(projected, false).argMax(1).notEqual(y.toInt()), violation];
     });

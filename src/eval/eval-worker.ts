@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { createDataset, tensorsAt } from '../data';
-import { loadRunClassifier } from '../run/train-run';
+import { loadRunClassifier } from '../run/load';
 import { runTaskOnBatch } from './batch-task';
 import type { EvalWorkerData, WorkerReply, WorkerRequest } from './executor';
 

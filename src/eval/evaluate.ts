@@ -7,8 +7,8 @@
 import * as os from 'node:os';
 import type { BackendName } from '../backend';
 import type { Dataset } from '../data';
-import { provenance } from '../run/provenance';
-import { writeJsonAtomic } from '../run/train-run';
+import { provenance } from '../io/provenance';
+import { writeJsonAtomic } from '../io/json';
 import type { EvalModel } from './batch-task';
 import { inProcessExecutor, runTaskOnIndices, workerPoolExecutor, type EvalExecutor } from './executor';
 import { planSteps, type AttackStepSpec, type EvaluationPlan } from './plan';

@@ -1,4 +1,4 @@
-export * from './predict';
+export * from '../models/predict';
 export {
   evaluationPlan,
   planDefaults,
@@ -10,7 +10,7 @@ export {
   type PlanOptions,
 } from './plan';
 export { ROBUST, BROKEN, SKIPPED, PENDING, countCode, indicesWith, type SampleCode } from './sample-codes';
-export { runTaskOnBatch, type EvalModel, type EvalTask, type TaskResult } from './batch-task';
+export { attackBatch, runStepAttack, runTaskOnBatch, type EvalModel, type EvalTask, type TaskResult } from './batch-task';
 export { inProcessExecutor, workerPoolExecutor, runTaskOnIndices, type EvalExecutor, type WorkerPoolOptions } from './executor';
 export { binomialStd, differenceNoiseBound, meanAndMedian } from './stats';
 export { accuracyInterval, wilsonInterval, type ProportionInterval } from './binomial-interval';
@@ -38,4 +38,4 @@ export {
   type SanitySpec,
 } from './sanity';
 export { evaluate, finishedSteps, type EvalProgress, type EvaluateOptions } from './evaluate';
-export { evaluateRun, evalFileName, presetForDataset, runMethodSettings, type RunEvalOptions } from './run-eval';
+export { evaluateRun, evalFileName, runMethodSettings, type RunEvalOptions } from './run-eval';

@@ -3,7 +3,8 @@
  * in the results file (resume compares it), sent to worker threads and read by tables/notebooks.
  */
 import { attackNames, attacks, isAttackName, linfPresets, type AttackKind, type AttackName, type LinfPresetName } from '../attacks';
-import { adaptiveObjectiveForMethod, adaptiveObjectiveNames, type AdaptiveObjectiveSpec } from '../attacks/adaptive-objectives';
+import { adaptiveObjectiveNames, type AdaptiveObjectiveSpec } from '../attacks/adaptive-objectives';
+import { adaptiveObjectiveForMethod } from '../methods/registry';
 
 /** One attack of a plan. Fixed-ε attacks get one step per ε; minimisation attacks one step in all. */
 export interface AttackStepSpec {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import type { Dataset } from '../data';
-import type { Provenance } from '../run/provenance';
+import type { Provenance } from '../io/provenance';
 import type { AttackStepSpec, EvaluationPlan } from './plan';
 import { BROKEN, countCode, ROBUST, SKIPPED, checkCodes } from './sample-codes';
 import { meanAndMedian } from './stats';

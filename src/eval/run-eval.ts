@@ -1,14 +1,15 @@
 /**
  * Evaluating a training run folder: what `mat eval` and the notebooks call. Loads the checkpoint and the
- * run's configuration (dataset → attack preset, method → adaptive objective), the test split (or a seeded
+ * run's configuration (dataset → its threat model's attack preset, method → adaptive objective), the test split (or a seeded
  * subset), and writes `<run>/eval-….json`.
  */
 import * as path from 'node:path';
 import type { BackendName } from '../backend';
 import { loadDataset, type Dataset } from '../data';
-import { trainingObjective, type Method } from '../losses/objective';
-import { loadRunClassifier, readResults, type TrainRunConfig } from '../run/train-run';
-import type { AttackName, LinfPresetName } from '../attacks';
+import { trainingObjective } from '../methods/registry';
+import type { TrainRunConfig } from '../run/config';
+import { loadRunClassifier, readTrainResults } from '../run/load';
+import type { AttackName } from '../attacks';
 import { evaluate, type EvalProgress } from './evaluate';
 import { epsilonLabel, evaluationPlan, type CascadeMode, type EvaluationPlan } from './plan';
 import type { EvalResults } from './results';
@@ -38,11 +39,6 @@ export interface RunEvalOptions {
   onProgress?: (p: EvalProgress) => void;
 }
 
-/** The L∞ preset of a dataset: CIFAR-10 → 'cifar10', MNIST and Fashion-MNIST → 'mnist'. */
-export function presetForDataset(dataset: string | undefined): LinfPresetName {
-  return dataset === 'cifar10' ? 'cifar10' : 'mnist';
-}
-
 /** Default results file name of a plan: `eval-pgd+cw-l2-eps0.1,0.3[-n1000].json`. */
 export function evalFileName(plan: EvaluationPlan, testSubset?: number): string {
   const names = [...new Set([...plan.fixed, ...plan.minimization].map((s) => s.attack))];
@@ -52,11 +48,11 @@ export function evalFileName(plan: EvaluationPlan, testSubset?: number): string 
 
 /** The run's resolved method settings (α, β, …): from results.json, else recomputed from its config. */
 export function runMethodSettings(runDir: string, config: TrainRunConfig | undefined): Record<string, unknown> {
-  const stored = readResults(runDir)?.objective?.settings;
+  const stored = readTrainResults(runDir)?.objective?.settings;
   if (stored) return stored;
   if (!config) return {};
   try {
-    return { ...trainingObjective(config.method as Method, { dataset: presetForDataset(config.dataset), ...config.methodOptions }).settings };
+    return { ...trainingObjective(config.method, { dataset: config.dataset, ...config.methodOptions }).settings };
   } catch {
     return {};
   }
@@ -67,7 +63,8 @@ export async function evaluateRun(runDir: string, options: RunEvalOptions = {}):
   const { model, config } = await loadRunClassifier(runDir);
   let surrogate: Awaited<ReturnType<typeof loadRunClassifier>>['model'] | undefined;
   try {
-    const preset = presetForDataset(config?.dataset);
+    // the dataset's threat model is its attack preset
+    const preset = config?.dataset ?? 'mnist';
     const methodSettings = runMethodSettings(runDir, config);
     const plan = evaluationPlan({
       preset, attacks: options.attacks, epsilons: options.epsilons, mode: options.mode, attackOptions: options.attackOptions,

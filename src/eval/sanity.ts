@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropyPerSample, linfPresets, logitMargin, pgd } from '../attacks';
 import { createRng, shuffleIndices, tensorsAt, type Dataset } from '../data';
+import { projectToLinfBall } from '../threat';
 import type { EvalModel } from './batch-task';
 import { runTaskOnIndices, type EvalExecutor } from './executor';
 import { epsilonLabel, type AttackStepSpec, type EvaluationPlan } from './plan';
@@ -142,7 +143,7 @@ export function sanityIndices(cleanCodes: string, examples: number, seed: number
 
 const pct = (p: number) => `${(100 * p).toFixed(1)} %`;
 
-/** Runs the five checks; attacks go through `executor` (worker threads when the evaluation has them). */
+/** Runs the six checks; attacks go through `executor` (worker threads when the evaluation has them). */
 export async function runSanityChecks(ctx: SanityContext, options: SanityOptions = {}): Promise<SanityReport> {
   const started = performance.now();
   const spec = sanitySpec(ctx.plan, options, ctx.surrogate ? ctx.surrogateLabel ?? 'surrogate' : null);
@@ -266,7 +267,7 @@ async function transferAccuracy(ctx: SanityContext, spec: SanitySpec, indices: n
     const ok = tf.tidy(() => {
       // the surrogate is attacked with plain (CE) PGD: the target's adaptive objective means nothing to it
       const xAdv = pgd(surrogate, x, y, options);
-      const projected = tf.minimum(tf.maximum(xAdv, tf.maximum(x.sub(eps), 0)), tf.minimum(x.add(eps), 1)) as tf.Tensor4D;
+      const projected = projectToLinfBall(xAdv, x, eps);
       return ctx.model.logits(projected, false).argMax(1).equal(y.toInt()).sum();
     });
     correct += (await ok.data())[0];

@@ -4,9 +4,8 @@
  * and `undefined` fields do not matter) returns the stored value; any difference recomputes. A file that
  * cannot be read as a cache record is an error naming the file — never silently recomputed over.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { provenance, type Provenance } from '../run/provenance';
+import { JsonFileError, jsonRoundTrip, readJsonFile as readJson, writeJsonAtomic } from '../io/json';
+import { provenance, type Provenance } from '../io/provenance';
 
 /** What every `ensure…` step returns: the value, whether it came from a cache file, and the time spent. */
 export interface StepResult<T> {
@@ -20,12 +19,15 @@ export interface StepResult<T> {
 }
 
 /** A cache file that exists but is not a valid record (bad JSON, wrong kind, missing fields). */
-export class CacheError extends Error {
-  constructor(readonly file: string, problem: string) {
-    super(`${file}: ${problem} — delete the file to recompute it`);
+export class CacheError extends JsonFileError {
+  constructor(file: string, problem: string) {
+    super(file, problem, `${file}: ${problem} — delete the file to recompute it`);
     this.name = 'CacheError';
   }
 }
+
+/** Reads a cache file with src/io's validated read; an unreadable one is a CacheError naming it. */
+export const cacheFileError = (file: string, problem: string): CacheError => new CacheError(file, problem);
 
 /** Environment variable that turns `cachedOnly` on for every step that does not set it. */
 export const CACHED_ONLY_ENV = 'MAT_CACHED_ONLY';
@@ -81,31 +83,7 @@ export function sameKey(a: unknown, b: unknown): boolean {
  * or `check` reports a problem.
  */
 export function readJsonFile<T>(file: string, check?: (value: unknown) => string | undefined): T | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new CacheError(file, `not valid JSON (${(err as Error).message})`);
-  }
-  const problem = check?.(value);
-  if (problem !== undefined) throw new CacheError(file, problem);
-  return value as T;
-}
-
-const finiteOrNull = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
-
-/** Writes JSON atomically (temporary file + rename), creating the folder. NaN/±Infinity become null. */
-export function writeJsonFile(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(value, finiteOrNull, 2) + '\n');
-  fs.renameSync(tmp, file);
-}
-
-/** `value` as it reads back from a cache file (so computed and cached results look the same). */
-export function jsonRoundTrip<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, finiteOrNull)) as T;
+  return readJson<T>(file, { check, error: cacheFileError });
 }
 
 /** Problems with a value that should be a cache record of `kind` (undefined when it is one). */
@@ -144,6 +122,6 @@ export async function cachedStep<K, V>(options: CachedStepOptions<K, V>): Promis
   const t0 = performance.now();
   const value = jsonRoundTrip(await options.compute());
   const record: CacheRecord<K, V> = { kind: options.kind, key: options.key, value, provenance: prov, seconds: (performance.now() - t0) / 1000 };
-  writeJsonFile(options.writeFile, record);
+  writeJsonAtomic(options.writeFile, record);
   return { value, cached: false, seconds: elapsed(), file: options.writeFile };
 }

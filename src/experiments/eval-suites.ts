@@ -4,7 +4,8 @@
  * once per model and shared between suites (Table 4's PGD is Table 2's).
  */
 import type { AttackName } from '../attacks';
-import { adaptiveObjectiveForMethod } from '../attacks/adaptive-objectives';
+import { epsilonLabel } from '../eval/plan';
+import { adaptiveObjectiveForMethod } from '../methods/registry';
 import type { DatasetBudget } from './profiles';
 import { TABLE3_EPSILONS, TABLE3_STEP } from './profiles';
 
@@ -39,13 +40,7 @@ export interface SuiteContext {
   settings: Record<string, unknown>;
 }
 
-/** ε as a short label: 0.3 → '0.3', 8/255 → '8/255'. */
-export function epsilonLabel(epsilon: number): string {
-  const levels = epsilon * 255;
-  const tenths = epsilon * 10;
-  if (Math.abs(levels - Math.round(levels)) < 1e-9 && Math.abs(tenths - Math.round(tenths)) > 1e-9) return `${Math.round(levels)}/255`;
-  return String(Number(epsilon.toPrecision(6)));
-}
+export { epsilonLabel };
 
 function subsetOf(budget: DatasetBudget, subset: number | undefined) {
   return { ...(subset !== undefined ? { subset } : {}), subsetSeed: budget.train.seed, batchSize: budget.eval.batchSize };

@@ -9,16 +9,15 @@
  * per step, so steps shared between tables are computed once.
  */
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { runAttack } from '../attacks';
-import { adaptiveObjective } from '../attacks/adaptive-objectives';
 import type { AdaptiveObjectiveSpec } from '../attacks/adaptive-objectives';
 import { loadDataset, type Dataset, type DatasetName } from '../data';
-import { countCode, evaluate, evaluationPlan, planSteps, presetForDataset, ROBUST, type EvalProgress, type EvaluationPlan } from '../eval';
+import { countCode, evaluate, evaluationPlan, planSteps, ROBUST, type AttackStepSpec, type EvalProgress, type EvaluationPlan } from '../eval';
+import { jsonRoundTrip, writeJsonAtomic } from '../io/json';
 import type { Classifier } from '../models';
-import { provenance, type Provenance } from '../run/provenance';
-import { loadRunClassifier, type TrainRunConfig } from '../run/train-run';
-import { isCachedOnly, NotCachedError, readJsonFile, sameKey, writeJsonFile, jsonRoundTrip, type StepResult } from './cache';
+import { provenance, type Provenance } from '../io/provenance';
+import type { TrainRunConfig } from '../run/config';
+import { loadRunClassifier } from '../run/load';
+import { isCachedOnly, NotCachedError, readJsonFile, sameKey, type StepResult } from './cache';
 import { evalSuite, type EvalStepSpec, type EvalSuiteName } from './eval-suites';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
 import { formatSeconds, reporter, type StepOptions } from './progress';
@@ -83,25 +82,20 @@ export function stepData(dataset: DatasetName, spec: Pick<EvalStepSpec, 'subset'
   return loadDataset(dataset, 'test', { ...(spec.subset !== undefined ? { subset: spec.subset } : {}), subsetSeed: spec.subsetSeed });
 }
 
-/** The attack of a step as a function (model, x, y) → xAdv; `dispose` frees an adaptive objective. */
-export function stepAttack(model: Classifier, spec: EvalStepSpec) {
-  const loss = spec.attack === 'adaptive-pgd' && spec.objective ? adaptiveObjective(spec.objective.name, model, spec.objective.options) : undefined;
-  const options: Record<string, unknown> = { ...spec.options, ...(loss ? { loss } : {}) };
-  return {
-    run: (x: tf.Tensor4D, y: tf.Tensor1D) => runAttack(spec.attack, model, x, y, options),
-    dispose: () => loss?.dispose(),
-  };
-}
-
 /** The eval module's plan for one step (independent mode: the attack runs on every clean-correct example). */
-export function stepPlan(spec: EvalStepSpec, dataset: DatasetName): EvaluationPlan {
+export function stepPlan(spec: EvalStepSpec, dataset: DatasetName | undefined): EvaluationPlan {
   const { epsilon: _e, ...options } = spec.options;
   return evaluationPlan({
-    preset: presetForDataset(dataset), attacks: [spec.attack], mode: 'independent', batchSize: spec.batchSize,
+    preset: dataset, attacks: [spec.attack], mode: 'independent', batchSize: spec.batchSize,
     epsilons: spec.kind === 'fixed-epsilon' ? [spec.epsilon ?? Number(spec.options.epsilon)] : [],
     attackOptions: { [spec.attack]: options },
     ...(spec.objective ? { objective: spec.objective as AdaptiveObjectiveSpec } : {}),
   });
+}
+
+/** The step as eval's own attack step (what eval's batch task runs: see `attackBatch`). */
+export function stepAttackSpec(spec: EvalStepSpec, dataset: DatasetName | undefined): AttackStepSpec {
+  return planSteps(stepPlan(spec, dataset))[0];
 }
 
 /**
@@ -184,7 +178,7 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
       const outcome = jsonRoundTrip(await runEvalStep(model, data, spec, run.config.dataset, (p) =>
         report.progress(`${label}: ${spec.key} ${p.phase} ${p.done}/${p.total}`, p.total ? p.done / p.total : undefined)));
       out.steps[spec.key] = { spec, outcome, provenance: prov };
-      writeJsonFile(files.write, out);
+      writeJsonAtomic(files.write, out);
       value[spec.key] = outcome;
       report.done(`${label}: ${spec.key} ${describeOutcome(outcome)} (${formatSeconds(outcome.seconds)})`);
     }

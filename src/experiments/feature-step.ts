@@ -7,18 +7,18 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { cosineStats, embedCleanAndAdversarial, matchRates, type CosineStats, type EmbeddedPoint } from '../analysis';
-import { batches, type Dataset } from '../data';
+import { batches, isDatasetName, type Dataset } from '../data';
+import { attackBatch } from '../eval';
 import type { Classifier } from '../models';
-import { hasCheckpoint, loadCheckpointState } from '../train/checkpoint';
-import { CHECKPOINT_FOLDER, loadRunClassifier, type TrainRunConfig } from '../run/train-run';
+import { loadRunClassifier, runConfig } from '../run/load';
 import { cachedStep, type StepResult } from './cache';
 import { tablePgdStep, type EvalStepSpec } from './eval-suites';
-import { stepAttack, stepData } from './evaluate-step';
+import { stepAttackSpec, stepData } from './evaluate-step';
 import { datasetBudget, profileDefinition, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
 import { formatSeconds, reporter, type StepOptions } from './progress';
 import { resultsLocation, rowDirs } from './results-root';
 import { ROWS, type RowKey } from './rows';
-import { ensureTrained, readTrainResults } from './train-step';
+import { ensureTrained } from './train-step';
 
 export const FEATURES_FILE = 'features.json';
 
@@ -117,18 +117,15 @@ function accuracyOf(c: Collected): number {
   return ok / Math.max(c.predictions.length, 1);
 }
 
-/** Runs the analysis on a loaded model (no caching). */
+/** Runs the analysis on a loaded model (no caching); the attacks run through eval's batch task. */
 export async function analyzeFeatures(model: Classifier, data: Dataset, settings: FeatureAnalysisSettings,
   onStage?: (message: string) => void): Promise<FeatureAnalysis> {
   const t0 = performance.now();
   const sets = {} as Record<FeatureSet, Collected>;
   for (const [name, spec] of [['Clean', undefined], ['PGD', settings.pgd], ['DDN', settings.ddn]] as const) {
-    const attack = spec ? stepAttack(model, spec) : undefined;
-    try {
-      sets[name] = await collectFeatures(model, data, settings.batchSize, attack?.run, (done) => onStage?.(`${name} features ${done}/${data.count}`));
-    } finally {
-      attack?.dispose();
-    }
+    const step = spec ? stepAttackSpec(spec, isDatasetName(data.name) ? data.name : undefined) : undefined;
+    const attack = step ? (x: tf.Tensor4D, y: tf.Tensor1D) => attackBatch(model, step, x, y) : undefined;
+    sets[name] = await collectFeatures(model, data, settings.batchSize, attack, (done) => onStage?.(`${name} features ${done}/${data.count}`));
   }
   const t1 = performance.now();
   const asMatrix = (c: Collected) => ({ data: c.features, shape: [c.predictions.length, c.dim] as [number, number] });
@@ -175,15 +172,7 @@ export async function analyzeFeatures(model: Classifier, data: Dataset, settings
   };
 }
 
-/** The training configuration of a run folder: results.json's, else the checkpoint's. */
-export function runConfig(runDir: string): TrainRunConfig {
-  const results = readTrainResults(runDir);
-  if (results) return results.config;
-  const ckpt = path.join(runDir, CHECKPOINT_FOLDER);
-  if (hasCheckpoint(ckpt)) return loadCheckpointState(ckpt).config as unknown as TrainRunConfig;
-  if (hasCheckpoint(runDir)) return loadCheckpointState(runDir).config as unknown as TrainRunConfig;
-  throw new Error(`${runDir}: not a run folder (no results.json and no checkpoint)`);
-}
+export { runConfig };
 
 export interface AnalyzeRunOptions extends Pick<StepOptions, 'onProgress' | 'progressSeconds' | 'cachedOnly'> {
   label?: string;

@@ -16,3 +16,4 @@ export * from './report';
 export * from './reproduce';
 export * from './reproduction-doc';
 export * from './tour';
+export * from './notebook-setup';

@@ -18,23 +18,20 @@
  * The paper's appendix with its hyper-parameters (Appendix C, attack parameters) is missing from the text
  * we have; where it is silent we follow TRADES (Zhang et al. 2019) and foolbox, as src/attacks does.
  */
+import { DATASETS, DATASET_NAMES, type DatasetEntry, type DatasetName } from '../data';
 import type { Arch } from '../models';
+import type { LinfBudget } from '../threat';
 import type { OptimizerName } from '../train/optimizer';
+
+export type { LinfBudget };
 
 /** The profiles. */
 export const PROFILE_NAMES = ['smoke', 'cpu', 'paper'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
-/** Datasets an experiment can run on (CIFAR-10 only in the `paper` profile). */
-export const EXPERIMENT_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
-export type ExperimentDataset = (typeof EXPERIMENT_DATASETS)[number];
-
-/** An L∞ PGD budget. */
-export interface LinfBudget {
-  epsilon: number;
-  stepSize: number;
-  steps: number;
-}
+/** Datasets an experiment can run on: every registered dataset (a profile may not cover all of them). */
+export const EXPERIMENT_DATASETS: readonly DatasetName[] = DATASET_NAMES;
+export type ExperimentDataset = DatasetName;
 
 /** Everything one profile spends on one dataset. */
 export interface DatasetBudget {
@@ -117,16 +114,13 @@ export interface ProfileDefinition {
 export const TABLE3_EPSILONS = [8 / 255, 16 / 255] as const;
 export const TABLE3_STEP = 2 / 255;
 
-/** MNIST ε / CIFAR-10 ε: Table 3's radii are scaled by this on MNIST (8/255 → 0.3, 16/255 → 0.6). */
-export const MNIST_TABLE3_SCALE = 0.3 / (8 / 255);
-/** Fashion-MNIST ε (0.1) / CIFAR-10 ε (8/255): 8/255 → 0.1, 16/255 → 0.2. */
-export const FASHION_TABLE3_SCALE = 0.1 / (8 / 255);
-
-const range = (from: number, to: number, by: number): number[] => {
-  const out: number[] = [];
-  for (let i = 0; from + i * by <= to + 1e-12; i++) out.push(Number((from + i * by).toFixed(6)));
-  return out;
-};
+/**
+ * Table 3's radii are scaled by the dataset's ε / CIFAR-10's 8/255: MNIST 8/255 → 0.3, 16/255 → 0.6;
+ * Fashion-MNIST 8/255 → 0.1, 16/255 → 0.2; CIFAR-10 unchanged.
+ */
+export function table3Scale(dataset: DatasetEntry): number {
+  return dataset.threatModel.attack.epsilon / TABLE3_EPSILONS[0];
+}
 
 // ---- smoke ---------------------------------------------------------------------------------------
 
@@ -136,7 +130,10 @@ const range = (from: number, to: number, by: number): number[] => {
  * the ball's surface); attacks 3 PGD steps on 100 images; C&W 1 × 10 steps and DDN 10 steps on 50 images;
  * t-SNE on 50 + 50 points for 200 iterations.
  */
-function smokeBudget(epsilon: number, sweep: number[], scale: number): DatasetBudget {
+function smokeBudget(dataset: DatasetEntry): DatasetBudget {
+  const epsilon = dataset.threatModel.attack.epsilon;
+  // every other radius of the dataset's sweep (MNIST 0.1 … 0.4)
+  const sweep = dataset.sweepEpsilons.filter((_, i) => i % 2 === 1);
   return {
     model: { arch: 'smallcnn' },
     train: {
@@ -160,7 +157,7 @@ function smokeBudget(epsilon: number, sweep: number[], scale: number): DatasetBu
       ddn: { steps: 10 },
       apgd: { nIter: 3 },
       sweep: { epsilons: sweep, steps: 3, subset: 100 },
-      mmc: { epsilonScale: scale, shortSteps: 2, longSteps: 4, subset: 50 },
+      mmc: { epsilonScale: table3Scale(dataset), shortSteps: 2, longSteps: 4, subset: 50 },
       batchSize: 100,
     },
     analysis: { points: 100, wardMaxPoints: 100, tsnePointsPerSet: 50, tsneIterations: 200, ddnSteps: 10 },
@@ -196,7 +193,8 @@ function smokeBudget(epsilon: number, sweep: number[], scale: number): DatasetBu
  *  - features: 300 test images (Ward on all of them; ±2.7 % on a match rate), PGD-40 and DDN-100 on them,
  *    t-SNE of 150 clean + 150 PGD points for 1,000 iterations.
  */
-function cpuBudget(epsilon: number, evalStep: number, sweep: number[], scale: number): DatasetBudget {
+function cpuBudget(dataset: DatasetEntry): DatasetBudget {
+  const { epsilon, stepSize: evalStep } = dataset.threatModel.attack;
   return {
     model: { arch: 'smallcnn' },
     train: {
@@ -218,8 +216,8 @@ function cpuBudget(epsilon: number, evalStep: number, sweep: number[], scale: nu
       cw: { binarySearchSteps: 4, steps: 100, learningRate: 0.05, initialConst: 1 },
       ddn: { steps: 100 },
       apgd: { nIter: 25 },
-      sweep: { epsilons: sweep, steps: 10, subset: 200 },
-      mmc: { epsilonScale: scale, shortSteps: 10, longSteps: 50, subset: 200 },
+      sweep: { epsilons: [...dataset.sweepEpsilons], steps: 10, subset: 200 },
+      mmc: { epsilonScale: table3Scale(dataset), shortSteps: 10, longSteps: 50, subset: 200 },
       batchSize: 250,
     },
     analysis: { points: 300, wardMaxPoints: 300, tsnePointsPerSet: 150, tsneIterations: 1000, ddnSteps: 100 },
@@ -238,7 +236,7 @@ function cpuBudget(epsilon: number, evalStep: number, sweep: number[], scale: nu
  * steps × 10,000), DDN 100 steps, both on the full test set; features of the full test set.
  * Hours on a GPU; not meant for a CPU.
  */
-function paperMnistBudget(epsilon: number, sweep: number[], scale: number): DatasetBudget {
+function paperMnistBudget(dataset: DatasetEntry): DatasetBudget {
   return {
     model: { arch: 'vgg' },
     train: {
@@ -251,14 +249,14 @@ function paperMnistBudget(epsilon: number, sweep: number[], scale: number): Data
       lrMilestones: [54, 74, 89],
       seed: 0,
     },
-    innerMax: { epsilon, stepSize: 0.01, steps: 40 },
+    innerMax: { ...dataset.threatModel.innerMax.trades },
     eval: {
-      pgd: { epsilon, stepSize: 0.01, steps: 40, restarts: 1 },
+      pgd: { ...dataset.threatModel.attack, restarts: 1 },
       cw: { binarySearchSteps: 9, steps: 10000 },
       ddn: { steps: 100 },
       apgd: { nIter: 100 },
-      sweep: { epsilons: sweep, steps: 40 },
-      mmc: { epsilonScale: scale, shortSteps: 10, longSteps: 50 },
+      sweep: { epsilons: [...dataset.sweepEpsilons], steps: 40 },
+      mmc: { epsilonScale: table3Scale(dataset), shortSteps: 10, longSteps: 50 },
       batchSize: 500,
     },
     analysis: { points: 10000, wardMaxPoints: 10000, tsnePointsPerSet: 1000, tsneIterations: 1000, ddnSteps: 100 },
@@ -272,7 +270,7 @@ function paperMnistBudget(epsilon: number, sweep: number[], scale: number): Data
  * 10 steps; evaluation PGD-20, 8/255, step 2/255). Deviation: TRADES' weight decay 2e-4 is not applied
  * (src/train's optimizers have none).
  */
-const paperCifarBudget: DatasetBudget = {
+const paperCifarBudget = (dataset: DatasetEntry): DatasetBudget => ({
   model: { arch: 'wrn', depth: 34, width: 10 },
   train: {
     epochs: 76,
@@ -284,53 +282,47 @@ const paperCifarBudget: DatasetBudget = {
     lrMilestones: [74],
     seed: 0,
   },
-  innerMax: { epsilon: 8 / 255, stepSize: 2 / 255, steps: 10 },
+  innerMax: { ...dataset.threatModel.innerMax.madry },
   eval: {
-    pgd: { epsilon: 8 / 255, stepSize: 2 / 255, steps: 20, restarts: 1 },
+    pgd: { ...dataset.threatModel.attack, restarts: 1 },
     cw: { binarySearchSteps: 9, steps: 10000 },
     ddn: { steps: 100 },
     apgd: { nIter: 100 },
-    sweep: { epsilons: range(2 / 255, 16 / 255, 2 / 255), steps: 20 },
-    mmc: { epsilonScale: 1, shortSteps: 10, longSteps: 50 },
+    sweep: { epsilons: [...dataset.sweepEpsilons], steps: 20 },
+    mmc: { epsilonScale: table3Scale(dataset), shortSteps: 10, longSteps: 50 },
     batchSize: 200,
   },
   analysis: { points: 10000, wardMaxPoints: 10000, tsnePointsPerSet: 1000, tsneIterations: 1000, ddnSteps: 100 },
   tour: { trainSubset: 10000, epochs: 1 },
-};
+});
 
-/**
- * MNIST: ε = 0.3 (TRADES / Madry). Fashion-MNIST: ε = 0.1, the radius usually used for it (ε = 0.3
- * destroys most of its texture-based classes); the inner step scales with it (ε/3) and the
- * evaluation PGD keeps step 0.01 × 40. The paper has no Fashion-MNIST numbers: tables show the paper's
- * MNIST numbers as the nearest reference.
- */
-const MNIST_SWEEP = range(0.05, 0.4, 0.05);
-const FASHION_SWEEP = range(0.025, 0.2, 0.025);
+// Every budget reads its dataset's threat model (ε, evaluation PGD, inner max) from the dataset registry
+// (src/data/datasets/), the same numbers `mat train` and `mat eval` use: MNIST ε = 0.3, Fashion-MNIST 0.1.
 
 export const PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
   smoke: {
     name: 'smoke',
     description: 'CI: every step end to end in seconds (numbers are meaningless)',
     datasets: {
-      mnist: smokeBudget(0.3, [0.1, 0.2, 0.3, 0.4], MNIST_TABLE3_SCALE),
-      'fashion-mnist': smokeBudget(0.1, [0.05, 0.1, 0.15, 0.2], FASHION_TABLE3_SCALE),
+      mnist: smokeBudget(DATASETS.mnist),
+      'fashion-mnist': smokeBudget(DATASETS['fashion-mnist']),
     },
   },
   cpu: {
     name: 'cpu',
     description: 'CPU (wasm): full training set, 1 epoch per row, 3-step inner max, attacks on test subsets',
     datasets: {
-      mnist: cpuBudget(0.3, 0.01, MNIST_SWEEP, MNIST_TABLE3_SCALE),
-      'fashion-mnist': cpuBudget(0.1, 0.01, FASHION_SWEEP, FASHION_TABLE3_SCALE),
+      mnist: cpuBudget(DATASETS.mnist),
+      'fashion-mnist': cpuBudget(DATASETS['fashion-mnist']),
     },
   },
   paper: {
     name: 'paper',
     description: "the paper's / TRADES' settings for a GPU machine (100 epochs MNIST, 40-step inner max, full test set)",
     datasets: {
-      mnist: paperMnistBudget(0.3, MNIST_SWEEP, MNIST_TABLE3_SCALE),
-      'fashion-mnist': paperMnistBudget(0.1, FASHION_SWEEP, FASHION_TABLE3_SCALE),
-      cifar10: paperCifarBudget,
+      mnist: paperMnistBudget(DATASETS.mnist),
+      'fashion-mnist': paperMnistBudget(DATASETS['fashion-mnist']),
+      cifar10: paperCifarBudget(DATASETS.cifar10),
     },
   },
 };

@@ -9,14 +9,16 @@
 import * as dfd from 'danfojs';
 import type { DataFrame } from 'danfojs';
 import { ablationBarsSpec, accuracyCurveSpec, PAPER_MARK_NOTE, tsneScatterSpec, type AccuracyPoint, type AblationBar, type ChartSpec } from '../charts';
-import type { TrainRunResults } from '../run/train-run';
+import { datasetEntry } from '../data';
 import { accuracyInterval, meanAndMedian } from '../eval';
+import type { TrainRunResults } from '../run/config';
 import {
   adaptiveAttackTable, columnDecimals, cosineTable, matchRateTable, mmcComparisonTable, PAPER_SUFFIX, PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE3,
   PAPER_TABLE4, PAPER_TABLE5, robustnessTable,
   type AdaptiveAttackResults, type CosineResults, type MatchRateResults, type MmcComparisonResults, type PaperValue, type RobustnessResults,
 } from '../tables';
 import { setColumnDecimals } from '../tables/format';
+import { DATASETS as PAPER_DATASET_COLUMNS } from '../tables/paper-numbers';
 import { adaptivePgdKey, apgdSteps, epsilonLabel, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
 import type { EvalOutcome, FixedEpsilonOutcome, MinimizationOutcome } from './evaluate-step';
 import type { FeatureAnalysis } from './feature-step';
@@ -33,14 +35,14 @@ export interface RowResults {
 
 export type ExperimentResults = Partial<Record<RowKey, RowResults>>;
 
-/** The paper's dataset column a dataset's numbers go in. */
+/** The paper's dataset column a dataset's numbers go in (its registry entry says). */
 export function paperDatasetColumn(dataset: ExperimentDataset): 'MNIST' | 'CIFAR10' {
-  return dataset === 'cifar10' ? 'CIFAR10' : 'MNIST';
+  return datasetEntry(dataset).paper.column;
 }
 
 /** How our columns are named for a dataset ('MNIST', 'CIFAR10', 'Fashion-MNIST'). */
 export function datasetTitle(dataset: ExperimentDataset): string {
-  return dataset === 'cifar10' ? 'CIFAR10' : dataset === 'fashion-mnist' ? 'Fashion-MNIST' : 'MNIST';
+  return datasetEntry(dataset).paper.title;
 }
 
 /** A DataFrame from columns and rows, with display decimals. */
@@ -56,18 +58,20 @@ function frameRows(df: DataFrame): unknown[][] {
 
 /**
  * Keeps the columns of one dataset (plus the unprefixed ones: Defense, SO, BIBO, Data Type, …) and renames
- * ours for Fashion-MNIST; `rename` maps further column names (ours only).
+ * ours to the dataset's title where it differs from its paper column (Fashion-MNIST); `rename` maps
+ * further column names (ours only).
  */
 export function focusOnDataset(df: DataFrame, dataset: ExperimentDataset, rename: Record<string, string> = {}): DataFrame {
   const prefix = paperDatasetColumn(dataset);
-  const other = prefix === 'MNIST' ? 'CIFAR10' : 'MNIST';
+  const title = datasetTitle(dataset);
+  const others = PAPER_DATASET_COLUMNS.filter((c) => c !== prefix);
   const columns = (df.columns as string[]).map(String);
-  const keep = columns.map((c, j) => [c, j] as const).filter(([c]) => !c.startsWith(other));
+  const keep = columns.map((c, j) => [c, j] as const).filter(([c]) => !others.some((o) => c.startsWith(o)));
   const decimals = columnDecimals(df);
   const rows = frameRows(df);
   const names = keep.map(([c]) => {
     let name = rename[c] ?? c;
-    if (dataset === 'fashion-mnist' && !c.endsWith(PAPER_SUFFIX) && c.startsWith('MNIST')) name = 'Fashion-MNIST' + name.slice('MNIST'.length);
+    if (title !== prefix && !c.endsWith(PAPER_SUFFIX) && c.startsWith(prefix)) name = title + name.slice(prefix.length);
     return name;
   });
   const dec: Record<string, number> = {};
@@ -119,7 +123,8 @@ export function meanL2WithInterval(o: MinimizationOutcome): { value: number; low
  * the paper's MNIST numbers in its tables as the nearest reference, but a chart would read them as like for like).
  */
 function chartPaperColumn(dataset: ExperimentDataset): 'MNIST' | 'CIFAR10' | undefined {
-  return dataset === 'mnist' ? 'MNIST' : dataset === 'cifar10' ? 'CIFAR10' : undefined;
+  const { column, title } = datasetEntry(dataset).paper;
+  return column === title ? column : undefined;
 }
 
 /** A paper cell as a number in chart units (`scale` 0.01 for percents); '≤ 1' cells become their bound. */
@@ -256,12 +261,11 @@ export function figure2Points(results: ExperimentResults, budget: DatasetBudget)
 }
 
 export function figure2Spec(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
-  const cifar = dataset === 'cifar10';
   const points = figure2Points(results, budget);
   return accuracyCurveSpec(points, {
     title: `Figure 2 (${datasetTitle(dataset)}): robust accuracy vs PGD-${budget.eval.sweep.steps} ε`,
     subtitle: [sizesNote(points, 'test images per point'), ACCURACY_INTERVAL_NOTE, 'ε = 0: clean accuracy on the same images'].filter(Boolean).join('; '),
-    ...(cifar ? { epsilonMultiplier: 255 } : {}),
+    ...(datasetEntry(dataset).epsilonInGreyLevels ? { epsilonMultiplier: 255 } : {}),
   });
 }
 
@@ -331,7 +335,7 @@ export function table3Frames(results: ExperimentResults, budget: DatasetBudget, 
 /** Table 3 as bars with Wilson 95 % intervals; the paper's values beside ours only on CIFAR-10 (the only dataset it reports). */
 export function table3Chart(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
   const bars: AblationBar[] = [];
-  const samePaper = dataset === 'cifar10';
+  const samePaper = chartPaperColumn(dataset) === 'CIFAR10'; // the paper's Table 3 is CIFAR-10 only
   for (const row of TABLE3_ROW_KEYS) {
     for (const c of mmcComparisonSteps(budget)) {
       const o = fixed(results[row], c.spec.key);

@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderSvg, type ChartSpec } from '../charts';
 import { datasetInfo } from '../data';
-import { provenance, type Provenance } from '../run/provenance';
+import { provenance, type Provenance } from '../io/provenance';
 import { toCsv, toMarkdown } from '../tables';
-import { writeJsonFile } from './cache';
+import { writeJsonAtomic } from '../io/json';
 import type { EvalSuiteName } from './eval-suites';
 import { ensureEvaluated } from './evaluate-step';
 import { ensureFeatureAnalysis } from './feature-step';
@@ -23,7 +23,7 @@ import {
 } from './report';
 import { experimentDir, resultsLocation } from './results-root';
 import {
-  ALL_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE1_ROW_KEYS, TABLE3_ROW_KEYS, TABLE5_ROW_KEYS, type RowKey,
+  ALL_ROW_KEYS, FEATURE_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE1_ROW_KEYS, TABLE3_ROW_KEYS, type RowKey,
 } from './rows';
 import { ensureTrained } from './train-step';
 
@@ -33,7 +33,7 @@ export function rowWork(row: RowKey): { suites: EvalSuiteName[]; features: boole
   const suites: EvalSuiteName[] = ['robustness', 'adaptive'];
   if ((FIGURE2_ROW_KEYS as readonly string[]).includes(row)) suites.push('epsilon-sweep');
   if ((TABLE3_ROW_KEYS as readonly string[]).includes(row)) suites.push('mmc-comparison');
-  const features = (TABLE1_ROW_KEYS as readonly string[]).includes(row) || (TABLE5_ROW_KEYS as readonly string[]).includes(row) || row === 'mmc';
+  const features = (FEATURE_ROW_KEYS as readonly string[]).includes(row);
   return { suites, features };
 }
 
@@ -193,7 +193,7 @@ export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset,
     kind: 'reproduce', profile: def.name, dataset, rows, steps, tables, files: [...files, 'summary.json', 'summary.md'],
     seconds: (performance.now() - started) / 1000, provenance: prov,
   };
-  writeJsonFile(path.join(dir, 'summary.json'), summary);
+  writeJsonAtomic(path.join(dir, 'summary.json'), summary);
   fs.writeFileSync(path.join(dir, 'summary.md'), summaryMarkdown(summary));
   return { summary, results };
 }

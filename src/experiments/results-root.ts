@@ -6,7 +6,7 @@
  * the step files (`evaluation.json`, `features.json`); `<profile>/<dataset>/summary.{json,md}`.
  */
 import * as path from 'node:path';
-import { projectRoot } from '../run/paths';
+import { projectRoot } from '../io/paths';
 
 /** Environment variable naming the write root (relative paths resolve against the project root). */
 export const RESULTS_ROOT_ENV = 'MAT_RESULTS_ROOT';

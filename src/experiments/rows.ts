@@ -3,42 +3,20 @@
  * four MAT variants of Eq. 9) plus MMC (Table 3). Each row is a template that a profile budget turns
  * into a `TrainRunConfig`.
  */
-import type { TrainingObjectiveOptions, Method } from '../losses/objective';
-import type { TrainRunConfig } from '../run/train-run';
-import type { DefenseKey } from '../tables/defenses';
-import { DEFENSES } from '../tables/defenses';
+import { METHOD_ROWS, rowOfMethodOptions, type MethodRow, type RowKey, type TrainingObjectiveOptions } from '../methods';
+import type { TrainRunConfig } from '../run/config';
 import { datasetBudget, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
 
-/** Row keys: the tables' defense keys ('mat' = FTC only, 'mat-so' = FTC+SO, …). */
-export type RowKey = DefenseKey;
+export type { RowKey };
 
-export interface RowTemplate {
-  key: RowKey;
-  /** display name, e.g. 'MAT (SO+BIBO)' */
-  label: string;
-  method: Method;
-  /** trains with an inner maximisation (PGD inside every step): ~10× the cost of natural training */
-  innerMax: boolean;
-  /** method options besides the inner-max budget */
-  options: TrainingObjectiveOptions;
-}
+/** A row: its method, label, markers, whether it trains with an inner maximisation, its method options. */
+export type RowTemplate = MethodRow;
 
 /**
- * The rows. MAT variants set α (SO weight) and β (BIBO weight) of Eq. 9 to 0 or 1 (the paper's appendix
- * with its weights is missing; 1 is Eq. 9 unweighted). TRADES uses β = 1 on MNIST, 6 on CIFAR-10 (the
- * objective's dataset preset). MMC is Pang et al. (2020)'s adversarially trained MMC (AT-MMC, centers of
- * norm 10): the MMC numbers the paper quotes in Table 3 (55 % PGD at 8/255) are AT-MMC's.
+ * The rows, as the method registry defines them (src/methods/<method>.ts: MAT's four variants set α and β
+ * of Eq. 9 to 0 or 1; MMC is AT-MMC). TRADES' β comes from the dataset (1 on MNIST, 6 on CIFAR-10).
  */
-export const ROWS: Readonly<Record<RowKey, RowTemplate>> = {
-  natural: { key: 'natural', label: 'Natural', method: 'natural', innerMax: false, options: {} },
-  at: { key: 'at', label: 'AT', method: 'at', innerMax: true, options: {} },
-  trades: { key: 'trades', label: 'TRADES', method: 'trades', innerMax: true, options: {} },
-  mat: { key: 'mat', label: 'MAT (none)', method: 'mat', innerMax: false, options: { alpha: 0, beta: 0 } },
-  'mat-so': { key: 'mat-so', label: 'MAT (SO)', method: 'mat', innerMax: false, options: { alpha: 1, beta: 0 } },
-  'mat-bibo': { key: 'mat-bibo', label: 'MAT (BIBO)', method: 'mat', innerMax: true, options: { alpha: 0, beta: 1 } },
-  'mat-so-bibo': { key: 'mat-so-bibo', label: 'MAT (SO+BIBO)', method: 'mat', innerMax: true, options: { alpha: 1, beta: 1 } },
-  mmc: { key: 'mmc', label: 'MMC', method: 'mmc', innerMax: true, options: { adversarial: true } },
-};
+export const ROWS: Readonly<Record<RowKey, RowTemplate>> = METHOD_ROWS;
 
 /** Table 2's rows, in the paper's order. */
 export const TABLE2_ROW_KEYS = ['natural', 'at', 'trades', 'mat', 'mat-bibo', 'mat-so', 'mat-so-bibo'] as const satisfies readonly RowKey[];
@@ -52,6 +30,8 @@ export const TABLE3_ROW_KEYS = ['natural', 'at', 'mmc', 'mat-so-bibo'] as const 
 export const TABLE4_ROW_KEYS = ['trades', 'mat', 'mat-bibo', 'mat-so', 'mat-so-bibo'] as const satisfies readonly RowKey[];
 /** Table 5's rows (the MAT variants). */
 export const TABLE5_ROW_KEYS = ['mat', 'mat-bibo', 'mat-so', 'mat-so-bibo'] as const satisfies readonly RowKey[];
+/** Rows whose features are analysed: Table 1's, Table 5's and MMC (the other centers head, beside MAT in Table 5's chart). */
+export const FEATURE_ROW_KEYS = ['natural', 'trades', 'mat', 'mat-bibo', 'mat-so', 'mat-so-bibo', 'mmc'] as const satisfies readonly RowKey[];
 /** Figure 2's curves: Natural, TRADES and the MAT variants. */
 export const FIGURE2_ROW_KEYS = ['natural', 'trades', 'mat', 'mat-bibo', 'mat-so', 'mat-so-bibo'] as const satisfies readonly RowKey[];
 
@@ -63,7 +43,7 @@ export function parseRowKey(name: string): RowKey {
 
 /** The SO / BIBO markers of a row as the paper prints them ('O' used, 'X' not, '-' n/a). */
 export function rowMarkers(row: RowKey): { so: string; bibo: string } {
-  const d = DEFENSES[row];
+  const d = ROWS[row];
   return { so: d.so, bibo: d.bibo };
 }
 
@@ -100,24 +80,7 @@ export function rowConfig(row: RowKey, profile: ProfileRef, dataset: ExperimentD
   return rowConfigForBudget(row, dataset, datasetBudget(profile, dataset));
 }
 
-/**
- * Which row a training configuration is (for `mat analyze` on any run folder): by method, and for MAT by
- * which of α / β are non-zero (defaults α = β = 1). Undefined for configurations no row describes.
- */
+/** Which row a training configuration is (for `mat analyze` on any run folder); undefined when no row describes it. */
 export function rowOfConfig(config: Pick<TrainRunConfig, 'method' | 'methodOptions'>): RowKey | undefined {
-  const o = config.methodOptions ?? {};
-  switch (config.method) {
-    case 'natural':
-    case 'at':
-    case 'trades':
-      return config.method;
-    case 'mmc':
-      return 'mmc';
-    case 'mat': {
-      const so = (o.alpha ?? 1) > 0, bibo = (o.beta ?? 1) > 0;
-      return so ? (bibo ? 'mat-so-bibo' : 'mat-so') : bibo ? 'mat-bibo' : 'mat';
-    }
-    default:
-      return undefined;
-  }
+  return rowOfMethodOptions(config.method, config.methodOptions);
 }

@@ -8,7 +8,7 @@ import type { DataFrame } from 'danfojs';
 import { batches, loadDataset, type Dataset } from '../data';
 import { cosineToCenters } from '../losses/cosine';
 import { maxMahalanobisCenterRows } from '../losses/max-mahalanobis-centers';
-import { loadRunClassifier } from '../run/train-run';
+import { loadRunClassifier } from '../run/load';
 import { frameOf } from './report';
 import type { StepResult } from './cache';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';

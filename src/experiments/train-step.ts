@@ -6,8 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hasCheckpoint, loadCheckpointState } from '../train/checkpoint';
-import { CHECKPOINT_FOLDER, RESULTS_FILE, runTraining, type TrainRunConfig, type TrainRunHooks, type TrainRunResults } from '../run/train-run';
-import { isCachedOnly, NotCachedError, readJsonFile, sameKey, type StepResult } from './cache';
+import { CHECKPOINT_FOLDER, checkpointConfig, RESULTS_FILE, type TrainRunConfig, type TrainRunResults } from '../run/config';
+import { readTrainResults as readRunResults } from '../run/load';
+import { runTraining, type TrainRunHooks } from '../run/train-run';
+import { cacheFileError, isCachedOnly, NotCachedError, sameKey, type StepResult } from './cache';
 import { datasetBudget, profileDefinition, type ExperimentDataset, type ProfileRef } from './profiles';
 import { reporter, formatSeconds, type StepOptions } from './progress';
 import { resultsLocation, rowDirs } from './results-root';
@@ -32,18 +34,9 @@ export interface TrainStepOptions extends StepOptions {
   label?: string;
 }
 
-function resultsProblem(v: unknown): string | undefined {
-  if (v === null || typeof v !== 'object') return 'not a training results file (expected a JSON object)';
-  const r = v as Partial<TrainRunResults>;
-  if (r.kind !== 'train' || typeof r.config !== 'object' || typeof r.metrics?.cleanTestAccuracy !== 'number') {
-    return "not a training results file (needs kind 'train', config and metrics.cleanTestAccuracy)";
-  }
-  return undefined;
-}
-
 /** Reads `<dir>/results.json` (undefined if absent; CacheError naming the file if unreadable). */
 export function readTrainResults(dir: string): TrainRunResults | undefined {
-  return readJsonFile<TrainRunResults>(path.join(dir, RESULTS_FILE), resultsProblem);
+  return readRunResults(dir, { error: cacheFileError });
 }
 
 /** The trainer's own resume rule: every key but `epochs` equal (per-key JSON, as assertSameConfig). */
@@ -78,7 +71,7 @@ export async function ensureTrainedRun(config: TrainRunConfig, dirs: { read: rea
   let resuming = false;
   if (hasCheckpoint(checkpointDir)) {
     const state = loadCheckpointState(checkpointDir);
-    resuming = resumable(state.config, config as unknown as Record<string, unknown>);
+    resuming = resumable(state.config, checkpointConfig(config, state.config) as unknown as Record<string, unknown>);
     // a checkpoint of another configuration is a stale cache entry: start over
     if (!resuming) fs.rmSync(checkpointDir, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
 import { rowCosineDistance } from './cosine';
-import { linfPgdMaximize, MNIST_INNER_MAX, type RandomStart } from './inner-max';
-import { outsideGradientTape } from './outside-tape';
+import { DATASETS } from '../data/registry';
+import { linfPgd, outsideGradientTape } from '../threat';
 
 export interface BiboOptions {
   /** L∞ radius of B_ε(x) (default 0.3) */
@@ -24,18 +24,17 @@ export interface BiboOptions {
  *
  * Defaults are TRADES' MNIST settings (ε 0.3, step 0.01, 40 steps, start 0.001·N(0,1)): the paper says
  * the maximisation is "PGD as in TRADES", and its Appendix C with the actual values is missing from
- * the text we have. For CIFAR-10 use ε 0.031, step 0.007, 10 steps (CIFAR10_INNER_MAX).
+ * the text we have. Other datasets: their registry entry's `threatModel.innerMax.trades` (src/data/datasets/).
  */
 export function biboAdversary(model: Classifier, x: tf.Tensor4D, options: BiboOptions = {}): tf.Tensor4D {
-  const { randomStart = true, ...rest } = options;
+  const { randomStart = true, seed, ...budget } = options;
   return outsideGradientTape(() => {
     const phiClean = tf.tidy(() => model.features(x, false));
     try {
-      return linfPgdMaximize(
-        (xAdv) => tf.sum(rowCosineDistance(phiClean, model.features(xAdv, false))) as tf.Scalar,
-        x,
-        { ...MNIST_INNER_MAX, ...rest, randomStart: (randomStart ? 'normal' : 'none') as RandomStart, startStd: 0.001 },
-      );
+      return linfPgd((xAdv) => rowCosineDistance(phiClean, model.features(xAdv, false)), x, {
+        budget: { ...DATASETS.mnist.threatModel.innerMax.trades, ...budget }, start: randomStart ? 'normal' : 'none', startStd: 0.001,
+        seed: () => seed, offTape: true,
+      });
     } finally {
       phiClean.dispose();
     }

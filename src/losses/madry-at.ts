@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
 import { crossEntropy, crossEntropyPerSample } from './cross-entropy';
-import { linfPgdMaximize, MNIST_INNER_MAX, type RandomStart } from './inner-max';
+import { DATASETS } from '../data/registry';
+import { linfPgd } from '../threat';
 import type { LossResult } from './loss-result';
-import { outsideGradientTape } from './outside-tape';
 
 export interface AdversarialTrainingOptions {
   /** L∞ radius (default 0.3, MNIST; CIFAR-10: 8/255) */
@@ -29,14 +29,10 @@ export function madryAdversary(
   y: tf.Tensor1D,
   options: AdversarialTrainingOptions = {},
 ): tf.Tensor4D {
-  const { randomStart = true, ...rest } = options;
-  return outsideGradientTape(() =>
-    linfPgdMaximize((xAdv) => tf.sum(crossEntropyPerSample(model.logits(xAdv, false), y)) as tf.Scalar, x, {
-      ...MNIST_INNER_MAX,
-      ...rest,
-      randomStart: (randomStart ? 'uniform' : 'none') as RandomStart,
-    }),
-  );
+  const { randomStart = true, seed, ...budget } = options;
+  return linfPgd((xAdv) => crossEntropyPerSample(model.logits(xAdv, false), y), x, {
+    budget: { ...DATASETS.mnist.threatModel.innerMax.madry, ...budget }, start: randomStart ? 'uniform' : 'none', seed: () => seed, offTape: true,
+  });
 }
 
 /** Madry adversarial training loss: mean CE(logits_train(x'), y) on the PGD-found x'. */

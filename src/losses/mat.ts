@@ -22,24 +22,6 @@ export interface MatParts extends LossParts {
   bibo: tf.Scalar;
 }
 
-/** The four MAT rows of Table 2 as (SO on?, BIBO on?) → which of α, β are non-zero. */
-export type MatVariant = 'ftc' | 'ftc+bibo' | 'ftc+so' | 'full';
-export const MAT_VARIANTS: Record<MatVariant, { so: boolean; bibo: boolean }> = {
-  ftc: { so: false, bibo: false },
-  'ftc+bibo': { so: false, bibo: true },
-  'ftc+so': { so: true, bibo: false },
-  full: { so: true, bibo: true },
-};
-
-/** (α, β) for a Table 2 variant, given the weights used when a term is on. */
-export function matVariantWeights(variant: MatVariant, alpha = 1, beta = 1): { alpha: number; beta: number } {
-  const v = MAT_VARIANTS[variant];
-  if (v === undefined) {
-    throw new RangeError(`unknown MAT variant '${variant}'; expected one of ${Object.keys(MAT_VARIANTS).join(', ')}`);
-  }
-  return { alpha: v.so ? alpha : 0, beta: v.bibo ? beta : 0 };
-}
-
 /**
  * Eq. 9: L_MAT = L_FTC + α·L_SO + β·L_BIBO, batch means. One training-mode forward pass of x gives
  * φ(x) for all three terms (so dropout uses one mask); the BIBO adversary is searched in inference

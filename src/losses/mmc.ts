@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
 import { centersOf } from './feature-to-center';
-import { linfPgdMaximize, MNIST_INNER_MAX } from './inner-max';
-import { outsideGradientTape } from './outside-tape';
+import { DATASETS } from '../data/registry';
+import { linfPgd } from '../threat';
 
 /** Center norm C of Pang et al. (2020) "MMC-10". */
 export const MMC_CENTER_NORM = 10;
@@ -51,12 +51,8 @@ export function mmcAdversary(
   centers: tf.Tensor2D,
   options: MmcAdversaryOptions = {},
 ): tf.Tensor4D {
-  const { randomStart = true, ...rest } = options;
-  return outsideGradientTape(() =>
-    linfPgdMaximize((xAdv) => tf.sum(mmcLossPerSample(model.features(xAdv, false), y, centers)) as tf.Scalar, x, {
-      ...MNIST_INNER_MAX,
-      ...rest,
-      randomStart: randomStart ? 'uniform' : 'none',
-    }),
-  );
+  const { randomStart = true, seed, ...budget } = options;
+  return linfPgd((xAdv) => mmcLossPerSample(model.features(xAdv, false), y, centers), x, {
+    budget: { ...DATASETS.mnist.threatModel.innerMax.madry, ...budget }, start: randomStart ? 'uniform' : 'none', seed: () => seed, offTape: true,
+  });
 }

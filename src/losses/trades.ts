@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
 import { crossEntropy } from './cross-entropy';
-import { linfPgdMaximize, MNIST_INNER_MAX } from './inner-max';
+import { DATASETS } from '../data/registry';
+import { linfPgd, outsideGradientTape } from '../threat';
 import { klDivergencePerSample } from './kl';
 import type { LossResult } from './loss-result';
-import { outsideGradientTape } from './outside-tape';
 
 export interface TradesOptions {
   /** weight of the robust KL term (TRADES: 1 for MNIST (default), 6 for CIFAR-10); "1/λ" in Eq. 1 */
@@ -27,15 +27,13 @@ export interface TradesOptions {
  * the start into [0,1] (TRADES clips only after the first step).
  */
 export function tradesAdversary(model: Classifier, x: tf.Tensor4D, options: TradesOptions = {}): tf.Tensor4D {
-  const { randomStart = true, beta: _beta, ...rest } = options;
+  const { randomStart = true, beta: _beta, seed, ...budget } = options;
   return outsideGradientTape(() => {
     const clean = tf.tidy(() => model.logits(x, false));
     try {
-      return linfPgdMaximize((xAdv) => tf.sum(klDivergencePerSample(clean, model.logits(xAdv, false))) as tf.Scalar, x, {
-        ...MNIST_INNER_MAX,
-        ...rest,
-        randomStart: randomStart ? 'normal' : 'none',
-        startStd: 0.001,
+      return linfPgd((xAdv) => klDivergencePerSample(clean, model.logits(xAdv, false)), x, {
+        budget: { ...DATASETS.mnist.threatModel.innerMax.trades, ...budget }, start: randomStart ? 'normal' : 'none', startStd: 0.001,
+        seed: () => seed, offTape: true,
       });
     } finally {
       clean.dispose();

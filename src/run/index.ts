@@ -1,3 +1,3 @@
-export * from './paths';
-export * from './provenance';
+export * from './config';
+export * from './load';
 export * from './train-run';

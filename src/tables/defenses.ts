@@ -1,12 +1,13 @@
 /**
- * The defenses (table rows) of the paper's Tables 2–5. MAT variants are named by the auxiliary
- * losses they add to FTC (Eq. 9): 'mat' = FTC only, 'mat-so' = FTC+SO, 'mat-bibo' = FTC+BIBO,
- * 'mat-so-bibo' = the total loss.
+ * The defenses (table rows) of the paper's Tables 2–5, as the method registry defines them (src/methods/:
+ * each method file lists its rows with the Defense text and the SO / BIBO markers). MAT variants are
+ * named by the auxiliary losses they add to FTC (Eq. 9): 'mat' = FTC only, 'mat-so' = FTC+SO,
+ * 'mat-bibo' = FTC+BIBO, 'mat-so-bibo' = the total loss.
  */
-export type DefenseKey = 'natural' | 'at' | 'trades' | 'mmc' | 'mat' | 'mat-bibo' | 'mat-so' | 'mat-so-bibo';
+import { METHOD_ROWS, type Marker, type RowKey } from '../methods';
 
-/** The paper's markers: 'O' = loss used, 'X' = not used, '-' = not applicable. */
-export type Marker = 'O' | 'X' | '-';
+export type DefenseKey = RowKey;
+export type { Marker };
 
 export interface DefenseRow {
   /** text of the Defense column */
@@ -15,14 +16,4 @@ export interface DefenseRow {
   readonly bibo: Marker;
 }
 
-export const DEFENSES: Readonly<Record<DefenseKey, DefenseRow>> = {
-  natural: { defense: 'Natural', so: '-', bibo: '-' },
-  at: { defense: 'AT', so: '-', bibo: '-' },
-  // TRADES' KL term is BIBO-like (paper footnote 1), hence 'O'
-  trades: { defense: 'TRADES', so: '-', bibo: 'O' },
-  mmc: { defense: 'MMC', so: '-', bibo: '-' },
-  mat: { defense: 'MAT', so: 'X', bibo: 'X' },
-  'mat-bibo': { defense: 'MAT', so: 'X', bibo: 'O' },
-  'mat-so': { defense: 'MAT', so: 'O', bibo: 'X' },
-  'mat-so-bibo': { defense: 'MAT', so: 'O', bibo: 'O' },
-};
+export const DEFENSES: Readonly<Record<DefenseKey, DefenseRow>> = METHOD_ROWS;

@@ -1,4 +1,4 @@
 export * from './checkpoint';
-export type { LossFn } from './objective';
+export type { LossFn } from './loss-fn';
 export * from './optimizer';
 export * from './trainer';

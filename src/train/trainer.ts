@@ -13,7 +13,7 @@ import {
 } from './checkpoint';
 import { seedDropout } from './dropout-seeds';
 import { assertFiniteBeforeSave, restoreEpochSums, type EpochSums } from './divergence';
-import type { LossFn } from './objective';
+import type { LossFn } from './loss-fn';
 import { createOptimizer, setLearningRate, stepSchedule, type OptimizerOptions } from './optimizer';
 
 export interface BatchReport {

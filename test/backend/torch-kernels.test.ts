@@ -115,6 +115,12 @@ add('fused matMul bias + relu', () => tf.fused.matMul({ a: ma(), b: mb(), bias: 
 add('fused matMul gradients', () => tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
   tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation: 'relu' }).square().sum())([ma(), mb(), mbias()]));
 add('batchNorm', () => tf.batchNorm(t([2, 3, 3, 4])(), t([4])(), t([4], 0.5, 2)(), t([4])(), t([4])(), 1e-3));
+add('batchNorm gradients (NHWC, per-channel statistics)', () => {
+  const dy = t([2, 3, 3, 4])();
+  return tf.grads((a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+    tf.batchNorm(a, m as tf.Tensor1D, v as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D, 1e-3).mul(dy).sum())(
+    [t([2, 3, 3, 4])(), t([4])(), t([4], 0.5, 2)(), t([4])(), t([4])()]);
+});
 add('batchNorm without offset and scale', () => tf.batchNorm(t([3, 4])(), t([4])(), t([4], 0.5, 2)()));
 // reductions
 const r3 = t([3, 4, 5]);
@@ -151,11 +157,12 @@ async function runOn(backend: string, c: Case) {
   await tf.setBackend(backend);
   seed = 1_000_000 + cases.indexOf(c); // inputs drawn inside a case are the same on both backends
   let out: tf.Tensor[] = [];
-  const profile = await tf.profile(() => {
+  const run = () => {
     const r = c.run();
     out = Array.isArray(r) ? r : [r];
     return out;
-  });
+  };
+  const profile = await tf.profile(run);
   const values = out.map((o) => ({ shape: o.shape, dtype: o.dtype, data: o.dataSync().slice() }));
   tf.dispose(out);
   return { values, kernels: profile.kernelNames };

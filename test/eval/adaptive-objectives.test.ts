@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
   adaptiveObjective,
-  adaptiveObjectiveForMethod,
   adaptivePgd,
   pgd,
 } from '../../src/attacks';
+import { adaptiveObjectiveForMethod } from '../../src/methods';
 import { crossEntropyPerSample, featureToCenterLossPerSample, klDivergencePerSample, mmcLossPerSample, rowCosineDistance, secondOrderLossPerSample } from '../../src/losses';
 import type { Classifier } from '../../src/models';
 import { toTensors } from '../../src/data';

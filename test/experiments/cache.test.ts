@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { useTestBackend } from '../helpers/backend';
-import type { TrainRunConfig } from '../../src/run/train-run';
+import type { TrainRunConfig } from '../../src/run/config';
 import {
   CacheError, cachedStep, canonicalJson, ensureEvaluatedRun, ensureRunAnalysis, ensureTrained, ensureTrainedRun, sameKey,
   type EvalStepSpec, type FeatureAnalysisSettings, type ProfileDefinition,

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { useTestBackend } from '../helpers/backend';
 import { generatedBlocks, loadShippedResults, refreshReproductionDoc, NotCachedError, SHIPPED_RESULTS_ROOT } from '../../src/experiments';
-import { projectRoot } from '../../src/run/paths';
+import { projectRoot } from '../../src/io/paths';
 
 before(async () => { await useTestBackend(); });
 

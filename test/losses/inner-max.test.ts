@@ -5,15 +5,25 @@ import { useTestBackend } from '../helpers/backend';
 import {
   biboAdversary,
   biboLossPerSample,
-  linfPgdMaximize,
   madryAdversary,
   matLoss,
-  outsideGradientTape,
   rowCosineDistance,
   maxMahalanobisCenters,
-  trainingObjective,
   tradesAdversary,
 } from '../../src/losses';
+import { trainingObjective } from '../../src/methods';
+import { linfPgd, outsideGradientTape, type LinfStart } from '../../src/threat';
+
+/** The threat module's PGD loop with the options of the former linfPgdMaximize (a per-sample objective). */
+function linfPgdMaximize(
+  objective: (v: tf.Tensor4D) => tf.Tensor1D, x: tf.Tensor4D,
+  o: { epsilon?: number; stepSize?: number; steps?: number; randomStart?: LinfStart; seed?: number } = {},
+): tf.Tensor4D {
+  return linfPgd(objective, x, {
+    budget: { epsilon: o.epsilon ?? 0.3, stepSize: o.stepSize ?? 0.01, steps: o.steps ?? 40 }, start: o.randomStart ?? 'normal',
+    seed: () => o.seed, offTape: true,
+  });
+}
 import { classifierFromModel, setCenters, type LayersClassifier } from '../../src/models';
 import { maxAbsDiff, syntheticBatch, tinyClassifier } from './fixtures';
 
@@ -32,13 +42,13 @@ function assertInBall(xAdv: tf.Tensor, x: tf.Tensor, eps: number) {
   assert.ok(lo >= 0 && hi <= 1, `x' outside [0,1]: [${lo}, ${hi}]`);
 }
 
-test('linfPgdMaximize stays in the ε-ball ∩ [0,1] and reaches the box corner of a linear objective', () => {
+test('linfPgd stays in the ε-ball ∩ [0,1] and reaches the box corner of a linear objective', () => {
   // pixels at 0, 1 and 0.5; objective Σ w·x' with w of both signs → optimum is the clipped corner
   const x = tf.tensor4d([0, 1, 0.5, 0.5, 0.02, 0.97, 0.3, 0.6], [2, 2, 2, 1]);
   const w = tf.tensor4d([1, 1, -1, 1, -1, 1, 1, -1], [2, 2, 2, 1]);
   const eps = 0.1;
   for (const randomStart of ['none', 'uniform', 'normal'] as const) {
-    const xAdv = linfPgdMaximize((v) => tf.sum(tf.mul(v, w)) as tf.Scalar, x, {
+    const xAdv = linfPgdMaximize((v) => tf.sum(tf.mul(v, w), [1, 2, 3]) as tf.Tensor1D, x, {
       epsilon: eps,
       stepSize: 0.03,
       steps: 10,
@@ -53,17 +63,17 @@ test('linfPgdMaximize stays in the ε-ball ∩ [0,1] and reaches the box corner 
   tf.dispose([x, w]);
 });
 
-test('linfPgdMaximize: steps 0 / no random start returns x; seeded starts are reproducible; bad options throw', () => {
+test('linfPgd: steps 0 / no random start returns x; seeded starts are reproducible; bad options throw', () => {
   const { x } = syntheticBatch(1);
-  const same = linfPgdMaximize(() => tf.scalar(0), x, { steps: 0, randomStart: 'none' });
+  const same = linfPgdMaximize((v) => tf.zeros([v.shape[0]]) as tf.Tensor1D, x, { steps: 0, randomStart: 'none' });
   assert.equal(maxAbsDiff(same, x), 0);
-  const a = linfPgdMaximize(() => tf.scalar(0), x, { steps: 0, randomStart: 'uniform', epsilon: 0.3, seed: 9 });
-  const b = linfPgdMaximize(() => tf.scalar(0), x, { steps: 0, randomStart: 'uniform', epsilon: 0.3, seed: 9 });
+  const a = linfPgdMaximize((v) => tf.zeros([v.shape[0]]) as tf.Tensor1D, x, { steps: 0, randomStart: 'uniform', epsilon: 0.3, seed: 9 });
+  const b = linfPgdMaximize((v) => tf.zeros([v.shape[0]]) as tf.Tensor1D, x, { steps: 0, randomStart: 'uniform', epsilon: 0.3, seed: 9 });
   assert.equal(maxAbsDiff(a, b), 0);
   assert.ok(maxAbsDiff(a, x) > 0.1, 'uniform start should move up to ε');
   assertInBall(a, x, 0.3);
-  assert.throws(() => linfPgdMaximize(() => tf.scalar(0), x, { steps: -1 }), RangeError);
-  assert.throws(() => linfPgdMaximize(() => tf.scalar(0), x, { randomStart: 'gauss' as never }), RangeError);
+  assert.throws(() => linfPgdMaximize((v) => tf.zeros([v.shape[0]]) as tf.Tensor1D, x, { steps: -1 }), RangeError);
+  assert.throws(() => linfPgdMaximize((v) => tf.zeros([v.shape[0]]) as tf.Tensor1D, x, { randomStart: 'gauss' as never }), RangeError);
   tf.dispose([same, a, b, x]);
 });
 

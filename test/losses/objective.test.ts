@@ -2,19 +2,15 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useTestBackend } from '../helpers/backend';
+import { biboLoss, featureToCenterLoss, matLoss, maxMahalanobisCenters, secondOrderLoss } from '../../src/losses';
 import {
-  biboLoss,
-  featureToCenterLoss,
-  MAT_VARIANTS,
-  matLoss,
-  matVariantWeights,
-  maxMahalanobisCenters,
+  METHODS,
   METHOD_NAMES,
-  secondOrderLoss,
+  rowOfMethodOptions,
   trainingObjective,
   type Method,
   type TrainingObjectiveOptions,
-} from '../../src/losses';
+} from '../../src/methods';
 import { D, L, syntheticBatch, tinyClassifier } from './fixtures';
 
 before(async () => {
@@ -30,13 +26,13 @@ const CASES: Array<[string, Method, TrainingObjectiveOptions]> = [
   ['trades', 'trades', INNER],
   ['mmc', 'mmc', {}],
   ['mmc (adversarial)', 'mmc', { ...INNER, adversarial: true }],
-  ['mat ftc', 'mat', { ...INNER, variant: 'ftc' }],
+  ['mat ftc', 'mat', { ...INNER, alpha: 0, beta: 0 }],
   ['mat ftc+so', 'mat', { ...INNER, alpha: 1, beta: 0 }],
   ['mat ftc+bibo', 'mat', { ...INNER, alpha: 0, beta: 1 }],
   ['mat full', 'mat', { ...INNER, alpha: 1, beta: 1 }],
 ];
 
-test('trainingObjective validation: unknown method, options the method does not use, variant conflicts', () => {
+test('trainingObjective validation: unknown method, options the method does not use, values out of the schema', () => {
   assert.deepEqual([...METHOD_NAMES].sort(), ['at', 'mat', 'mmc', 'natural', 'trades']);
   assert.throws(() => trainingObjective('mart' as Method), (e: Error) => e instanceof RangeError && /unknown training method 'mart'/.test(e.message));
   assert.throws(
@@ -48,8 +44,8 @@ test('trainingObjective validation: unknown method, options the method does not 
   assert.throws(() => trainingObjective('trades', { centersNorm: 10 }), /'centersNorm'.*'trades'/);
   assert.throws(() => trainingObjective('mmc', { alpha: 1 }), /'alpha'.*'mmc'/);
   assert.throws(() => trainingObjective('mat', { adversarial: true }), /'adversarial'.*'mat'/);
-  assert.throws(() => trainingObjective('mat', { variant: 'ftc', alpha: 2 }), /alpha.*conflicts/);
-  assert.throws(() => trainingObjective('mat', { variant: 'bogus' as never }), RangeError);
+  assert.throws(() => trainingObjective('mat', { alpha: -1 }), (e: Error) => e instanceof RangeError && /'alpha' must be ≥ 0/.test(e.message));
+  assert.throws(() => trainingObjective('at', { steps: 1.5 }), (e: Error) => e instanceof RangeError && /'steps' must be an integer/.test(e.message));
   assert.throws(() => trainingObjective('at', { dataset: 'svhn' as never }), RangeError);
   // undefined values are ignored (so configs can spread optional fields)
   assert.doesNotThrow(() => trainingObjective('at', { alpha: undefined }));
@@ -72,9 +68,9 @@ test('trainingObjective defaults: heads, centers norm, dataset presets', () => {
     randomStart: true,
   });
   assert.equal(trainingObjective('at', { dataset: 'cifar10' }).settings.epsilon, 8 / 255);
-  assert.deepEqual(trainingObjective('mat', { variant: 'ftc+so' }).settings, { centersNorm: 10, alpha: 1, beta: 0 });
-  assert.deepEqual(matVariantWeights('ftc+bibo', 2, 3), { alpha: 0, beta: 3 });
-  assert.equal(Object.keys(MAT_VARIANTS).length, 4);
+  assert.deepEqual(trainingObjective('mat', { alpha: 1, beta: 0 }).settings, { centersNorm: 10, alpha: 1, beta: 0 });
+  assert.equal(rowOfMethodOptions('mat', { alpha: 0, beta: 3 }), 'mat-bibo');
+  assert.equal(Object.keys(METHODS.mat.rows).length, 4);
   const mat = trainingObjective('mat');
   const linear = tinyClassifier('linear');
   const { x, y } = syntheticBatch(1);

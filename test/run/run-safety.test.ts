@@ -13,7 +13,7 @@ import { initBackend } from '../../src/backend';
 import { UsageError } from '../../src/cli/args';
 import { trainConfigFromFlags } from '../../src/cli/train-command';
 import { main } from '../../src/cli/main';
-import { loadRunClassifier, runTraining, type TrainRunConfig } from '../../src/run/train-run';
+import { loadRunClassifier, runTraining, type TrainRunConfig } from '../../src/run';
 import { acquireRunLock, LOCK_FILE, RunLockedError } from '../../src/run/run-lock';
 import { currentVersionDir } from '../../src/train/checkpoint-versions';
 

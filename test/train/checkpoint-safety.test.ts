@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../../src/backend';
 import { createDataset, type Dataset } from '../../src/data';
-import { trainingObjective } from '../../src/losses/objective';
+import { trainingObjective } from '../../src/methods';
 import { createClassifier } from '../../src/models';
 import { train } from '../../src/train/trainer';
 import {

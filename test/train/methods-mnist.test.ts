@@ -2,9 +2,10 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/backend';
 import { loadDataset } from '../../src/data';
-import { accuracy } from '../../src/eval/predict';
-import type { Method, TrainingObjectiveOptions } from '../../src/losses/objective';
-import { buildRunClassifier, type TrainRunConfig } from '../../src/run/train-run';
+import { accuracy } from '../../src/models/predict';
+import type { Method, TrainingObjectiveOptions } from '../../src/methods';
+import type { TrainRunConfig } from '../../src/run/config';
+import { buildRunClassifier } from '../../src/run/train-run';
 import { train } from '../../src/train/trainer';
 
 // Every Table 2 row and MMC, through the real trainer on real MNIST (a 1,500-image subset, a small MLP

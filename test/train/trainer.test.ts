@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { createDataset, type Dataset } from '../../src/data';
-import { trainingObjective } from '../../src/losses/objective';
+import { trainingObjective } from '../../src/methods';
 import { createClassifier } from '../../src/models';
 import { train } from '../../src/train/trainer';
 import { CheckpointError, loadCheckpointModel, loadCheckpointState } from '../../src/train/checkpoint';

@@ -13,6 +13,7 @@ import { shapeKernels } from './kernels/shape';
 import { Unsupported } from './kernels/unsupported';
 import { runOnCpu } from './fallback';
 import type { TorchKernel } from './kernels/define';
+import { batchNormGradKernel, registerBatchNormGradient } from './batch-norm-gradient';
 
 export { TorchBackend } from './backend';
 export { fallbackCounts, resetFallbackCounts } from './fallback';
@@ -20,7 +21,7 @@ export { loadTorchAddon, torchAddonPath, type TorchAddon, type TorchAddonInfo } 
 
 export const TORCH_BACKEND = 'torch';
 
-export const nativeKernels: TorchKernel[] = [...elementwiseKernels, ...convolutionKernels, ...reductionKernels, ...shapeKernels];
+export const nativeKernels: TorchKernel[] = [...elementwiseKernels, ...convolutionKernels, ...reductionKernels, ...shapeKernels, batchNormGradKernel];
 
 let registered: TorchAddon | undefined;
 
@@ -52,6 +53,7 @@ export function registerTorchBackend(): TorchAddon {
       kernelFunc: ({ inputs, attrs, backend }) => runOnCpu(cpuKernel.kernelName, 'no native kernel', inputs, attrs ?? {}, backend as TorchBackend),
     });
   }
+  registerBatchNormGradient();
   registered = addon;
   return addon;
 }

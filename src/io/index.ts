@@ -1,0 +1,3 @@
+export * from './json';
+export * from './paths';
+export * from './provenance';
