@@ -210,7 +210,7 @@ export function table2Charts(results: ExperimentResults, budget: DatasetBudget, 
     const r = results[row];
     const m = table2Metrics(r, budget);
     const defense = ROWS[row].label;
-    const paper = paperCol && row !== 'mmc' ? PAPER_TABLE2[row][paperCol] : undefined;
+    const paper = paperCol && row in PAPER_TABLE2 ? PAPER_TABLE2[row as keyof typeof PAPER_TABLE2][paperCol] : undefined; // the paper's Table 2 has no MMC row
     if (m.Clean !== undefined) acc.push({ defense, metric: 'Clean', ...withInterval(m.Clean, r?.train?.metrics.testExamples), paper: paperNumber(paper?.Clean, 0.01) });
     const pgd = fixed(r, tablePgdStep(budget).key);
     if (pgd) acc.push({ defense, metric: pgdLabel, ...withInterval(pgd.robustAccuracy, pgd.examples), paper: paperNumber(paper?.PGD, 0.01) });
@@ -458,7 +458,7 @@ export function table5Chart(results: ExperimentResults, dataset: ExperimentDatas
     const c = f?.cosine;
     if (!c) continue;
     examples ??= f.examples;
-    const paper = paperCol && row !== 'mmc' ? PAPER_TABLE5[row][paperCol] : undefined;
+    const paper = paperCol && row in PAPER_TABLE5 ? PAPER_TABLE5[row as keyof typeof PAPER_TABLE5][paperCol] : undefined;
     for (const metric of ['Clean', 'PGD'] as const) {
       const { mean, std } = c[metric];
       bars.push({ defense: ROWS[row].label, metric, value: mean, lower: mean - std, upper: mean + std, n: f.examples, paper: paper?.[metric].mean });
