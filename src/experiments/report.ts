@@ -133,6 +133,18 @@ function paperNumber(v: PaperValue | undefined, scale = 1): number | undefined {
   return (typeof v === 'number' ? v : v.atMost) * scale;
 }
 
+/** `head` + the items as subtitle lines of at most ~`width` characters (a long single line would widen the chart). */
+function wrapList(head: string, items: readonly string[], width = 100): string[] {
+  const lines: string[] = [];
+  let line = head;
+  for (const [i, item] of items.entries()) {
+    const piece = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (line.length > head.length && line.length + piece.length > width) { lines.push(line.trimEnd()); line = '  '; }
+    line += `${piece} `;
+  }
+  return items.length ? [...lines, line.trimEnd()] : [];
+}
+
 /** The sample sizes of a set of bars as subtitle text ('n = 500'), or undefined. */
 function sizesNote(bars: ReadonlyArray<{ n?: number }>, what: string): string | undefined {
   const ns = [...new Set(bars.map((b) => b.n).filter((n): n is number => n !== undefined))].sort((a, b) => a - b);
@@ -234,7 +246,7 @@ export function table2Charts(results: ExperimentResults, budget: DatasetBudget, 
       title: `Table 2 (${title}): mean L2 distance of the C&W / DDN adversarials (lower = less robust)`,
       subtitle: [
         [sizesNote(norms, 'adversarials found'), 'error bars: 95 % interval of the mean', paperNote].filter(Boolean).join('; '),
-        ...(noNorm.length ? [`no adversarial found, so no bar: ${noNorm.join(', ')}`] : []),
+        ...wrapList('no adversarial found, so no bar: ', noNorm),
       ],
       valueTitle: 'mean L2 distance (pixels in [0, 1])', valueFormat: '',
     }),
