@@ -26,6 +26,7 @@ import { createServer } from 'node:net';
 import { basename, join, relative } from 'node:path';
 import {
   KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, findPython, fmtSeconds, listNotebooks, privateJupyterEnv, readExpects, readNotebook,
+  scanOutputs,
 } from './notebook-lib.mjs';
 import { CHROMIUM_FLAGS, chromiumPath } from './svg-to-png.mjs';
 
@@ -269,10 +270,13 @@ async function checkOpenedFromDisk(browser, server, token, relPath, { needFigure
     // images decode asynchronously
     await page.waitForFunction(() => [...document.querySelectorAll('#notebook-container .output_subarea img')].every((i) => i.complete), null, { timeout: 15_000 }).catch(() => {});
     info = await inspectLoaded(page);
-    const shown = info[want];
+    // unsigned: every figure must show as its PNG; signed: all figures show, each SVG output as an <svg>
+    const svgOutputs = scanOutputs(readNotebook(file)).images.filter((i) => i.ext === 'svg').length;
     if (want === 'svg' && !info.trusted) failures.push('signed with this server\'s notary but not trusted');
     if (want === 'img' && info.trusted) failures.push('unexpectedly trusted (the check needs an unsigned copy)');
-    if (shown < needFigures) failures.push(`expected at least ${needFigures} visible ${want === 'img' ? 'PNG <img>' : '<svg>'} figure(s), found ${shown} (img ${info.img}, svg ${info.svg})`);
+    const shown = want === 'img' ? info.img : info.img + info.svg;
+    if (shown < needFigures) failures.push(`expected at least ${needFigures} visible figure(s)${want === 'img' ? ' as PNG <img>' : ''}, found ${shown} (img ${info.img}, svg ${info.svg})`);
+    if (want === 'svg' && info.svg < svgOutputs) failures.push(`expected its ${svgOutputs} SVG output(s) shown as <svg>, found ${info.svg}`);
     if (info.executed === 0) failures.push('the executed copy shows no execution counts (was it executed?)');
     await page.evaluate(() => window.Jupyter.notebook.kernel?.kill()).catch(() => {});
   } catch (err) {
@@ -300,14 +304,14 @@ async function checkExecutedCopies(browser, server, token, names, env, requireDe
     const needFigures = Math.max(readExpects(readNotebook(join(NOTEBOOKS_DIR, name))).figures, 1);
     const t0 = Date.now();
     const unsigned = await checkOpenedFromDisk(browser, server, token, `out/${name}`, { needFigures, want: 'img' });
-    // a signed copy: signed with this server's (private) notary, so Jupyter trusts it and shows the SVGs
-    const copy = join(outDir, `.e2e-signed-${name}`);
+    // a signed copy (no leading dot: Jupyter refuses hidden files), signed with this server's private notary: trusted, so the SVGs show
+    const copy = join(outDir, `e2e-signed-${name}`);
     let signed = { failures: [], info: null };
     try {
       copyFileSync(join(outDir, name), copy);
       const r = spawnSync(python, [SIGNER, copy], { env, encoding: 'utf8' });
       if (r.status !== 0) signed.failures.push(`nb-sign.py failed: ${(r.stderr || r.stdout).trim()}`);
-      else signed = await checkOpenedFromDisk(browser, server, token, `out/.e2e-signed-${name}`, { needFigures, want: 'svg' });
+      else signed = await checkOpenedFromDisk(browser, server, token, `out/e2e-signed-${name}`, { needFigures, want: 'svg' });
     } finally {
       rmSync(copy, { force: true });
     }
