@@ -13,6 +13,7 @@ export { ROBUST, BROKEN, SKIPPED, PENDING, countCode, indicesWith, type SampleCo
 export { attackBatch, runStepAttack, runTaskOnBatch, type EvalModel, type EvalTask, type TaskResult } from './batch-task';
 export { inProcessExecutor, workerPoolExecutor, runTaskOnIndices, type EvalExecutor, type WorkerPoolOptions } from './executor';
 export { binomialStd, differenceNoiseBound, meanAndMedian } from './stats';
+export { accuracyInterval, wilsonInterval, type ProportionInterval } from './binomial-interval';
 export {
   dataFingerprint,
   readEvalResults,
