@@ -173,6 +173,16 @@ Outs batchNormGrad(const Inputs& in, const Args& a) {
           Slot{doffset.contiguous(), at::Tensor()}};
 }
 
+// The gradient of Mean: dy broadcast back over the reduced axes and divided by their size, in one pass.
+// inputs: dy. args: rank, dy's shape with 1 at reduced axes (rank), x's shape (rank)
+Outs meanGrad(const Inputs& in, const Args& a) {
+  int64_t rank = a.i(0);
+  std::vector<int64_t> kept = a.ints(1, rank), full = a.ints(1 + rank, rank);
+  int64_t count = 1;
+  for (int64_t d = 0; d < rank; d++) count *= full[d] / kept[d];
+  return one(at::div(T(in, 0).reshape(kept).expand(full), static_cast<double>(count)));
+}
+
 at::ScalarType reduceType(const at::Tensor& x) {
   return x.scalar_type() == at::kFloat ? at::kFloat : at::kInt;
 }
@@ -455,7 +465,7 @@ const std::unordered_map<std::string, OpFn>& opTable() {
   static const std::unordered_map<std::string, OpFn> table = {
       {"conv2d", conv2d}, {"conv2dBackpropInput", conv2dBackpropInput}, {"conv2dBackpropFilter", conv2dBackpropFilter},
       {"maxPool", maxPool}, {"maxPoolGrad", maxPoolGrad}, {"avgPool", avgPool}, {"avgPoolGrad", avgPoolGrad},
-      {"matMul", matMul}, {"batchNorm", batchNorm}, {"batchNormGrad", batchNormGrad}, {"softmax", softmax},
+      {"matMul", matMul}, {"batchNorm", batchNorm}, {"batchNormGrad", batchNormGrad}, {"meanGrad", meanGrad}, {"softmax", softmax},
       {"sum", reduce<0>}, {"mean", reduce<1>}, {"max", reduce<2>}, {"min", reduce<3>}, {"prod", reduce<4>},
       {"all", reduce<5>}, {"any", reduce<6>}, {"argMax", argMax}, {"argMin", argMin},
       {"add", binary<0>}, {"sub", binary<1>}, {"mul", binary<2>}, {"div", binary<3>}, {"floorDiv", binary<4>},

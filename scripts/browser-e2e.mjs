@@ -8,7 +8,11 @@
 // replied with an error, no `error` output, at least metadata.mat.expects.figures visible charts
 // (<svg>/<img> with a nonzero box in an output area; 1 when the notebook declares none) and
 // .tables visible HTML tables; and that the source .ipynb was not modified (autosave is switched off).
-// Saves notebooks/out/screenshots/<name>.png. Exits 1 on any failure.
+// Saves notebooks/out/screenshots/<name>.png.
+// Then it opens each executed copy in notebooks/out/ (npm run notebooks) from disk WITHOUT running a cell, as
+// a reader of the file would: unsigned for this server (its own notary data dir), Jupyter must show the static
+// PNGs; signed with this server's notary (a copy, scripts/nb-sign.py), the SVGs. Either way at least
+// metadata.mat.expects.figures visible charts, and the executed file is not modified. Exits 1 on any failure.
 //
 // usage: node scripts/browser-e2e.mjs [--require-deps] [--timeout S] [--profile P] [NAME_SUBSTRING ...]
 //   --require-deps  fail (instead of skip, exit 0) when chromium or jupyter-notebook is missing
@@ -17,17 +21,16 @@
 // env: MAT_CHROMIUM (default /usr/bin/chromium), MAT_E2E_HEADED=1 to watch it under a display.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, join, relative } from 'node:path';
 import {
-  KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, fmtSeconds, listNotebooks, privateJupyterEnv, readExpects, readNotebook,
+  KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, findPython, fmtSeconds, listNotebooks, privateJupyterEnv, readExpects, readNotebook,
+  scanOutputs,
 } from './notebook-lib.mjs';
+import { CHROMIUM_FLAGS, chromiumPath } from './svg-to-png.mjs';
 
-const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+const SIGNER = join(PROJECT_ROOT, 'scripts', 'nb-sign.py');
 
 function parseArgs(argv) {
   const o = { requireDeps: false, timeout: 600, profile: process.env.MAT_PROFILE ?? 'smoke', filters: [] };
@@ -45,10 +48,6 @@ function parseArgs(argv) {
   return o;
 }
 
-function chromiumPath() {
-  const cands = [process.env.MAT_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
-  return cands.find((p) => existsSync(p));
-}
 
 function notebookServerVersion() {
   const r = spawnSync('jupyter', ['notebook', '--version'], { encoding: 'utf8', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
@@ -232,6 +231,97 @@ async function checkNotebook(browser, server, token, name, opts) {
   return { name, ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures, info, pageErrors, shot };
 }
 
+/** Page-side: the visible charts of a loaded notebook, by tag (img = static PNG, svg = SVG), and its trust. */
+function inspectLoaded(page) {
+  return page.evaluate(() => {
+    const visible = (el) => {
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      return r.width > 10 && r.height > 10 && s.visibility !== 'hidden' && s.display !== 'none' && (el.tagName !== 'IMG' || el.naturalWidth > 0);
+    };
+    const areas = [...document.querySelectorAll('#notebook-container .output_subarea')];
+    const charts = areas.flatMap((a) => [...a.querySelectorAll('svg, img')].filter((el) => !el.parentElement.closest('svg'))).filter(visible);
+    const executed = window.Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code' && c.input_prompt_number !== null && c.input_prompt_number !== undefined).length;
+    return { trusted: window.Jupyter.notebook.trusted, img: charts.filter((e) => e.tagName === 'IMG').length, svg: charts.filter((e) => e.tagName !== 'IMG').length, executed };
+  });
+}
+
+/**
+ * Opens an executed notebook (a path under notebooks/) without running it; checks its figures are visible
+ * as `want` ('img' unsigned, 'svg' signed) and that the file is left as it was.
+ */
+async function checkOpenedFromDisk(browser, server, token, relPath, { needFigures, want }) {
+  const file = join(NOTEBOOKS_DIR, relPath);
+  const before = sha(file);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.dismiss().catch(() => {}));
+  const failures = [];
+  let info = null;
+  try {
+    await page.goto(`${server.base}/notebooks/${relPath.split('/').map(encodeURIComponent).join('/')}?token=${token}`, { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => window.Jupyter?.notebook?._fully_loaded === true, null, { timeout: 60_000 });
+    await page.evaluate(() => {
+      const nb = window.Jupyter.notebook;
+      nb.set_autosave_interval(0);
+      nb.save_notebook = () => Promise.resolve();
+      nb.save_checkpoint = () => {};
+    });
+    // images decode asynchronously
+    await page.waitForFunction(() => [...document.querySelectorAll('#notebook-container .output_subarea img')].every((i) => i.complete), null, { timeout: 15_000 }).catch(() => {});
+    info = await inspectLoaded(page);
+    // unsigned: every figure must show as its PNG; signed: all figures show, each SVG output as an <svg>
+    const svgOutputs = scanOutputs(readNotebook(file)).images.filter((i) => i.ext === 'svg').length;
+    if (want === 'svg' && !info.trusted) failures.push('signed with this server\'s notary but not trusted');
+    if (want === 'img' && info.trusted) failures.push('unexpectedly trusted (the check needs an unsigned copy)');
+    const shown = want === 'img' ? info.img : info.img + info.svg;
+    if (shown < needFigures) failures.push(`expected at least ${needFigures} visible figure(s)${want === 'img' ? ' as PNG <img>' : ''}, found ${shown} (img ${info.img}, svg ${info.svg})`);
+    if (want === 'svg' && info.svg < svgOutputs) failures.push(`expected its ${svgOutputs} SVG output(s) shown as <svg>, found ${info.svg}`);
+    if (info.executed === 0) failures.push('the executed copy shows no execution counts (was it executed?)');
+    await page.evaluate(() => window.Jupyter.notebook.kernel?.kill()).catch(() => {});
+  } catch (err) {
+    failures.push(String(err instanceof Error ? err.message : err));
+  } finally {
+    await context.close();
+  }
+  if (sha(file) !== before) failures.push(`${relative(PROJECT_ROOT, file)} was modified by opening it`);
+  return { failures, info };
+}
+
+/** Every executed copy in notebooks/out/, opened unsigned and signed; returns result records. */
+async function checkExecutedCopies(browser, server, token, names, env, requireDeps) {
+  const outDir = join(NOTEBOOKS_DIR, 'out');
+  const present = names.filter((n) => existsSync(join(outDir, n)));
+  if (present.length === 0) {
+    const msg = 'browser-e2e: no executed notebooks in notebooks/out/ (run npm run notebooks first)';
+    if (requireDeps) return [{ name: '(executed copies)', ok: false, failures: [msg] }];
+    console.log(`${msg}; opening from disk skipped`);
+    return [];
+  }
+  const python = findPython(['nbformat']);
+  const results = [];
+  for (const name of present) {
+    const needFigures = Math.max(readExpects(readNotebook(join(NOTEBOOKS_DIR, name))).figures, 1);
+    const t0 = Date.now();
+    const unsigned = await checkOpenedFromDisk(browser, server, token, `out/${name}`, { needFigures, want: 'img' });
+    // a signed copy (no leading dot: Jupyter refuses hidden files), signed with this server's private notary: trusted, so the SVGs show
+    const copy = join(outDir, `e2e-signed-${name}`);
+    let signed = { failures: [], info: null };
+    try {
+      copyFileSync(join(outDir, name), copy);
+      const r = spawnSync(python, [SIGNER, copy], { env, encoding: 'utf8' });
+      if (r.status !== 0) signed.failures.push(`nb-sign.py failed: ${(r.stderr || r.stdout).trim()}`);
+      else signed = await checkOpenedFromDisk(browser, server, token, `out/e2e-signed-${name}`, { needFigures, want: 'svg' });
+    } finally {
+      rmSync(copy, { force: true });
+    }
+    const failures = [...unsigned.failures.map((f) => `unsigned: ${f}`), ...signed.failures.map((f) => `signed: ${f}`)];
+    results.push({ name: `out/${name} (opened, not run)`, ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures,
+      what: `unsigned: img ${unsigned.info?.img ?? '?'}; signed: svg ${signed.info?.svg ?? '?'}` });
+  }
+  return results;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
@@ -273,6 +363,11 @@ async function main() {
       console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${name}  ${fmtSeconds(r.seconds)}  ${what}  -> ${relative(PROJECT_ROOT, r.shot)}`);
       for (const f of r.failures) console.error(`    ${f.split('\n').join('\n    ')}`);
       if (!r.ok && r.pageErrors.length) console.error(`    page errors: ${r.pageErrors.slice(0, 5).join(' | ')}`);
+    }
+    for (const r of await checkExecutedCopies(browser, server, token, names, env, opts.requireDeps)) {
+      results.push(r);
+      console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}  ${fmtSeconds(r.seconds ?? 0)}  ${r.what ?? ''}`);
+      for (const f of r.failures) console.error(`    ${f}`);
     }
   } catch (err) {
     console.error(`browser-e2e: ${err instanceof Error ? err.message : err}`);

@@ -42,11 +42,12 @@ export function scanOutputs(nb) {
       if (out.output_type === 'error') errors++;
       const data = out.data ?? {};
       if (data['image/svg+xml'] !== undefined) images.push({ cell: ci, output: oi, ext: 'svg', text: joinText(data['image/svg+xml']) });
-      else if (data['image/png'] !== undefined) images.push({ cell: ci, output: oi, ext: 'png', base64: joinText(data['image/png']) });
+      if (data['image/png'] !== undefined) images.push({ cell: ci, output: oi, ext: 'png', base64: joinText(data['image/png']) });
       if (data['text/html'] !== undefined && /<table[\s>]/i.test(joinText(data['text/html']))) tables++;
     });
   });
-  return { images, figures: images.length, tables, errors };
+  // a figure is one output, whether it carries an SVG, a PNG or both
+  return { images, figures: new Set(images.map((i) => `${i.cell}:${i.output}`)).size, tables, errors };
 }
 
 /** A python3 that can import the given modules (MAT_PYTHON, then Debian's /usr/bin/python3, then PATH). */

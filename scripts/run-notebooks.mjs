@@ -5,6 +5,9 @@
 // so `npm run kernel` is not needed), with MAT_PROFILE=smoke unless told otherwise. Executed copies go to
 // notebooks/out/<name>.ipynb and every image/svg+xml and image/png output to
 // notebooks/out/<name>_files/cell<NN>-<k>.{svg,png}; notebooks/out/summary.json records the run.
+// Every SVG output gets a static image/png beside it (rendered by headless Chromium, scripts/svg-to-png.mjs),
+// and each executed copy is signed with nbformat's notary (scripts/nb-sign.py): Jupyter shows a signed
+// notebook's SVGs, and an unsigned copy (another account, a download) still shows the PNGs.
 // A failing cell stops its notebook (the partial copy is still written, with an `error` output on the
 // failing cell); the other notebooks still run unless --bail. Exit status 1 if any notebook failed.
 //
@@ -16,15 +19,17 @@
 //   --kernel NAME        use this installed kernel spec instead of the private tslab-mat one
 //   --bail               stop after the first failing notebook
 //   -v, --verbose        print every cell's wall time
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import {
   KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, findPython, fmtSeconds, listNotebooks,
   privateJupyterEnv, readExpects, readNotebook, scanOutputs,
 } from './notebook-lib.mjs';
+import { openSvgRasterizer } from './svg-to-png.mjs';
 
 const EXECUTOR = join(PROJECT_ROOT, 'scripts', 'nb-execute.py');
+const SIGNER = join(PROJECT_ROOT, 'scripts', 'nb-sign.py');
 
 function parseArgs(argv) {
   const o = {
@@ -87,6 +92,34 @@ function executeOne(python, src, dest, opts, env) {
   });
 }
 
+const joinText = (v) => (Array.isArray(v) ? v.join('') : String(v ?? ''));
+
+/**
+ * Adds a static image/png (with its CSS size in the output metadata, so a 1.5× raster shows crisp at the
+ * SVG's size) to every output that has an image/svg+xml but no PNG. Returns how many were added.
+ */
+async function addStaticPngs(nb, rasterizer) {
+  let added = 0;
+  for (const cell of nb.cells ?? []) {
+    for (const out of cell.outputs ?? []) {
+      const data = out.data;
+      if (!data || data['image/svg+xml'] === undefined || data['image/png'] !== undefined) continue;
+      const svg = joinText(data['image/svg+xml']);
+      const size = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+      data['image/png'] = (await rasterizer.render(svg)).toString('base64');
+      if (size) out.metadata = { ...(out.metadata ?? {}), 'image/png': { width: Math.round(Number(size[1])), height: Math.round(Number(size[2])) } };
+      added++;
+    }
+  }
+  return added;
+}
+
+/** nb-sign.py on one notebook; returns an error message or null. */
+function signNotebook(python, file, env) {
+  const r = spawnSync(python, [SIGNER, file], { env, encoding: 'utf8' });
+  return r.status === 0 ? null : (r.stderr || r.stdout || String(r.error ?? `exit ${r.status}`)).trim();
+}
+
 /** Writes svg/png outputs next to the executed copy; returns the written paths. */
 function extractFigures(nb, outDir, stem) {
   const dir = join(outDir, `${stem}_files`);
@@ -95,6 +128,7 @@ function extractFigures(nb, outDir, stem) {
   if (images.length === 0) return [];
   mkdirSync(dir, { recursive: true });
   return images.map((img) => {
+    // both the SVG and its static PNG of one output: cellNN-k.svg and cellNN-k.png
     const file = join(dir, `cell${String(img.cell).padStart(2, '0')}-${img.output}.${img.ext}`);
     writeFileSync(file, img.ext === 'svg' ? img.text : Buffer.from(img.base64.replace(/\s+/g, ''), 'base64'));
     return file;
@@ -127,6 +161,12 @@ async function main() {
   const jup = opts.kernel ? null : privateJupyterEnv();
   const env = { ...process.env, ...(jup?.env ?? {}), MAT_PROFILE: opts.profile };
   mkdirSync(opts.out, { recursive: true });
+  let rasterizer = null;
+  try {
+    rasterizer = await openSvgRasterizer();
+  } catch (err) {
+    console.warn(`run-notebooks: no static PNG beside the SVG figures (${err.message}); unsigned copies will show no figures`);
+  }
   console.log(`run-notebooks: ${names.length} notebook(s), MAT_PROFILE=${opts.profile}, cell timeout ${opts.timeout} s, kernel ${opts.kernel ?? KERNEL_NAME}`);
 
   const results = [];
@@ -146,6 +186,10 @@ async function main() {
       const rec = { notebook: name, ok: code === 0 && done?.ok === true, wall_s: wall, exec_s: done?.seconds ?? null };
       if (existsSync(dest) && done) {
         const nb = readNotebook(dest);
+        if (rasterizer && (await addStaticPngs(nb, rasterizer)) > 0) writeFileSync(dest, `${JSON.stringify(nb, null, 1)}\n`);
+        // signed last: any later change to the file would void the signature
+        const signError = signNotebook(python, dest, env);
+        if (signError) console.warn(`  warn  ${name}: not signed (${signError}); Jupyter will show only its PNG figures`);
         const files = extractFigures(nb, opts.out, stem);
         const scan = scanOutputs(nb);
         Object.assign(rec, { figures: scan.figures, tables: scan.tables, expects: readExpects(nb), files: files.map((f) => relative(opts.out, f)) });
@@ -168,6 +212,7 @@ async function main() {
     }
   } finally {
     jup?.cleanup();
+    await rasterizer?.close();
   }
   const total = (Date.now() - t0) / 1000;
   writeFileSync(join(opts.out, 'summary.json'), JSON.stringify({ profile: opts.profile, timeout_s: opts.timeout, total_s: total, results }, null, 1) + '\n');

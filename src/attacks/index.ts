@@ -19,6 +19,7 @@ export { apgdDlr, type ApgdDlrOptions } from './apgd-dlr';
 export { apgdT, apgdTDefaults, type ApgdTOptions } from './apgd-t';
 export { cwL2, cwL2Defaults, cwL2FoolboxDefaults, type CwL2Options } from './cw-l2';
 export { ddn, ddnDefaults, type DdnOptions } from './ddn';
+export { square, type SquareOptions } from './square';
 export {
   attackNames,
   attacks,

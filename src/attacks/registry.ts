@@ -8,6 +8,7 @@ import { apgdDlr, type ApgdDlrOptions } from './apgd-dlr';
 import { apgdT, type ApgdTOptions } from './apgd-t';
 import { cwL2, type CwL2Options } from './cw-l2';
 import { ddn, type DdnOptions } from './ddn';
+import { square, type SquareOptions } from './square';
 
 /** Options type of each registered attack. */
 export interface AttackOptionsMap {
@@ -19,6 +20,7 @@ export interface AttackOptionsMap {
   'apgd-t': ApgdTOptions;
   'cw-l2': CwL2Options;
   ddn: DdnOptions;
+  square: SquareOptions;
 }
 
 export type AttackName = keyof AttackOptionsMap;
@@ -41,6 +43,7 @@ export const attacks: { readonly [N in AttackName]: AttackEntry<AttackOptionsMap
   'apgd-t': { kind: 'fixed-epsilon', norm: 'linf', run: apgdT },
   'cw-l2': { kind: 'minimization', norm: 'l2', run: cwL2 },
   ddn: { kind: 'minimization', norm: 'l2', run: ddn },
+  square: { kind: 'fixed-epsilon', norm: 'linf', run: square },
 };
 
 /** The registered names, in registry order. */

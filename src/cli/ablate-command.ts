@@ -5,7 +5,7 @@ import {
   writeAblationCharts, ALL_ROW_KEYS, type AblationParameterName,
 } from '../experiments';
 import { toMarkdown } from '../tables';
-import { parseFlags, UsageError, type FlagSpec } from './args';
+import { parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
 import { BACKEND_NAMES } from '../backend';
 
 export const ABLATE_HELP = `mat ablate — train variants of one row over a grid of settings and seeds, attack each, and report
@@ -53,7 +53,7 @@ function parseVary(text: string): [AblationParameterName, number[]] {
   return [name as AblationParameterName, values];
 }
 
-export async function ablateCommand(argv: string[]): Promise<void> {
+export async function ablateCommand(argv: string[], ctx: CommandContext = {}): Promise<void> {
   const v = parseFlags(argv, ABLATE_FLAGS, 'ablate') as Record<string, unknown>;
   if (v.base === undefined) throw new UsageError('ablate needs --base ROW (e.g. --base mat-so-bibo)');
   const varies = (v.vary as string[] | undefined) ?? [];
@@ -68,6 +68,7 @@ export async function ablateCommand(argv: string[]): Promise<void> {
     ...(v.attacks !== undefined ? { attacks: String(v.attacks).split(',').filter((s) => s.trim()).map((s) => parseAblationAttack(s.trim())) } : {}),
     ...(v.name !== undefined ? { name: String(v.name) } : {}),
   };
+  await ctx.startBackend?.();
   const results = resultsLocation(v['results-root'] === undefined ? {} : { root: path.resolve(String(v['results-root'])) });
   const started = Date.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -7,7 +7,7 @@ import {
   parseProfileName, ROWS, rowOfConfig, runConfig, runCosineFrame, runMatchRateFrame,
 } from '../experiments';
 import { toCsv, toMarkdown } from '../tables';
-import { parseFlags, UsageError, type FlagSpec } from './args';
+import { parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
 import { BACKEND_NAMES } from '../backend';
 
 export const ANALYZE_HELP = `mat analyze — feature analysis of one trained model: Table 1 (Ward match rates of clean / PGD / DDN
@@ -34,11 +34,12 @@ function writeTable(dir: string, name: string, df: Parameters<typeof toCsv>[0], 
   written.push(`${name}.csv`, `${name}.json`);
 }
 
-export async function analyzeCommand(argv: string[]): Promise<void> {
+export async function analyzeCommand(argv: string[], ctx: CommandContext = {}): Promise<void> {
   const v = parseFlags(argv, ANALYZE_FLAGS, 'analyze');
   if (!v.run) throw new UsageError('--run DIR is required');
   const runDir = path.resolve(String(v.run));
   const profile = parseProfileName(String(v.profile ?? 'cpu'));
+  await ctx.startBackend?.();
   const config = runConfig(runDir);
   const dataset = parseExperimentDataset(config.dataset);
   const settings = featureAnalysisSettings(datasetBudget(profile, dataset));

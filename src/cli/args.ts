@@ -44,3 +44,12 @@ export function numberListFlag(values: Record<string, unknown>, name: string): n
   if (nums.some((n) => !Number.isFinite(n))) throw new UsageError(`--${name} must be a comma-separated list of numbers, got '${raw}'`);
   return nums;
 }
+
+/**
+ * What `mat` hands each command: `startBackend` starts the TensorFlow.js backend (and prints which) — a
+ * command calls it once its flags parsed, so a bad flag or --help never waits for a backend. Absent when a
+ * command is called as a function (tests), where the caller owns the backend.
+ */
+export interface CommandContext {
+  startBackend?: () => Promise<void>;
+}

@@ -9,7 +9,7 @@ import { WRN_CPU_DEFAULT } from '../models';
 import { backendInfo, describeBackend, fallbackCounts, loadTorchAddon, resetFallbackCounts } from '../backend';
 import { provenance } from '../io/provenance';
 import { writeJsonAtomic } from '../io/json';
-import { numberFlag, parseFlags, UsageError, type FlagSpec } from './args';
+import { numberFlag, parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
 
 export const BENCH_HELP = `mat bench — SmallCNN (batch 128, MNIST shape) train-step and PGD-step img/s for each of our backends and
 the PyTorch peer (Debian python3-torch) at every thread count, each configuration in its own process; the ratios
@@ -40,12 +40,13 @@ function intList(value: unknown, flag: string): number[] {
   return list;
 }
 
-export async function benchCommand(argv: string[]): Promise<void> {
+export async function benchCommand(argv: string[], ctx: CommandContext = {}): Promise<void> {
   const v = parseFlags(argv, BENCH_FLAGS, 'bench');
   if (v.help) { process.stdout.write(BENCH_HELP); return; }
   const samples = numberFlag(v, 'samples', { integer: true, min: 1 }) ?? 5;
   const iterations = numberFlag(v, 'iterations', { integer: true, min: 1 }) ?? 10;
-  if (v.child) { process.stdout.write(`${JSON.stringify(benchThisProcess(samples, iterations, Boolean(v.wrn)))}\n`); return; }
+  // the parent only spawns one measuring process per configuration: only a child starts a backend
+  if (v.child) { await ctx.startBackend?.(); process.stdout.write(`${JSON.stringify(benchThisProcess(samples, iterations, Boolean(v.wrn)))}\n`); return; }
 
   const cores = os.cpus().length;
   const threads = v.threads === undefined ? Array.from({ length: cores }, (_, i) => i + 1) : intList(v.threads, 'threads');

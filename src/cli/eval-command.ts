@@ -3,7 +3,7 @@ import { attackNames, type AttackName } from '../attacks';
 import { backendInfo, BACKEND_NAMES } from '../backend';
 import { evaluateRun, type EvalProgress, type EvalResults, type RunEvalOptions } from '../eval';
 import { epsilonLabel } from '../eval/plan';
-import { numberFlag, parseFlags, UsageError, type FlagSpec } from './args';
+import { numberFlag, parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
 import { clock, ProgressBar } from './progress';
 
 export const EVAL_HELP = `mat eval — clean and robust accuracy of a trained model (paper §4, Tables 2–4, Figure 2)
@@ -99,7 +99,7 @@ function attackOptionsFromFlags(v: Record<string, unknown>): Partial<Record<Atta
 }
 
 /** Where the command writes (tests pass their own streams). */
-export interface CommandIo { out: NodeJS.WritableStream; err: NodeJS.WriteStream | NodeJS.WritableStream }
+export interface CommandIo extends CommandContext { out: NodeJS.WritableStream; err: NodeJS.WriteStream | NodeJS.WritableStream }
 
 export async function evalCommand(argv: string[], io: CommandIo = { out: process.stdout, err: process.stderr }): Promise<void> {
   const v = parseFlags(argv, EVAL_FLAGS, 'eval');
@@ -110,6 +110,7 @@ export async function evalCommand(argv: string[], io: CommandIo = { out: process
   const workers = numberFlag(v, 'workers', { integer: true, min: 1, max: 64 }) ?? defaultWorkers();
   const batchSize = numberFlag(v, 'batch-size', { integer: true, min: 1 });
   const sanityExamples = numberFlag(v, 'sanity-subset', { integer: true, min: 1 });
+  await io.startBackend?.();
   const options: RunEvalOptions = {
     attacks, epsilons, testSubset, workers, batchSize, out: v.out === undefined ? undefined : String(v.out), fresh: v.fresh === true,
     mode: v.independent ? 'independent' : 'cascade', attackOptions: attackOptionsFromFlags(v),

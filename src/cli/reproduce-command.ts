@@ -3,7 +3,7 @@ import {
   ALL_ROW_KEYS, datasetBudget, EXPERIMENT_DATASETS, experimentDir, formatSeconds, parseExperimentDataset, parseProfileName, parseRowKey,
   PROFILES, PROFILE_NAMES, reproduce, resultsLocation,
 } from '../experiments';
-import { parseFlags, type FlagSpec } from './args';
+import { parseFlags, type CommandContext, type FlagSpec } from './args';
 import { BACKEND_NAMES } from '../backend';
 
 export const REPRODUCE_HELP = `mat reproduce — the whole paper on one dataset: train every Table 2 row plus MMC, run the attacks of
@@ -27,12 +27,13 @@ export const REPRODUCE_FLAGS: FlagSpec = {
   'results-root': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' },
 };
 
-export async function reproduceCommand(argv: string[]): Promise<void> {
+export async function reproduceCommand(argv: string[], ctx: CommandContext = {}): Promise<void> {
   const v = parseFlags(argv, REPRODUCE_FLAGS, 'reproduce');
   const profile = parseProfileName(String(v.profile ?? 'cpu'));
   const dataset = parseExperimentDataset(String(v.dataset ?? 'mnist'));
   datasetBudget(profile, dataset); // fails early for e.g. cifar10 outside the paper profile
   const rows = v.rows === undefined ? undefined : String(v.rows).split(',').filter((s) => s.trim()).map((s) => parseRowKey(s.trim()));
+  await ctx.startBackend?.();
   const results = resultsLocation(v['results-root'] === undefined ? {} : { root: path.resolve(String(v['results-root'])) });
   process.stderr.write(`reproduce: profile ${profile}, dataset ${dataset}, results in ${results.writeRoot} (lookup: ${results.readRoots.join(', ')})\n`);
   const started = Date.now();

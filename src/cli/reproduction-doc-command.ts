@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { refreshReproductionDoc, SHIPPED_RESULTS_ROOT } from '../experiments';
 import { projectRoot } from '../io/paths';
-import { parseFlags, type FlagSpec } from './args';
+import { parseFlags, type CommandContext, type FlagSpec } from './args';
 
 export const REPRODUCTION_DOC_HELP = `mat reproduction-doc — refill REPRODUCTION.md's generated tables from the shipped results
 Every block '<!-- generated: PROFILE/DATASET NAME -->' … '<!-- end generated -->' is regenerated from
@@ -17,10 +17,11 @@ export const REPRODUCTION_DOC_FLAGS: FlagSpec = {
   file: { type: 'string' }, 'results-root': { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean' },
 };
 
-export async function reproductionDocCommand(argv: string[]): Promise<void> {
+export async function reproductionDocCommand(argv: string[], ctx: CommandContext = {}): Promise<void> {
   const v = parseFlags(argv, REPRODUCTION_DOC_FLAGS, 'reproduction-doc');
   const file = path.resolve(String(v.file ?? path.join(projectRoot(), 'REPRODUCTION.md')));
   if (!fs.existsSync(file)) throw new Error(`reproduction-doc: ${file} does not exist`);
+  await ctx.startBackend?.();
   const root = path.resolve(String(v['results-root'] ?? path.join(projectRoot(), SHIPPED_RESULTS_ROOT)));
   const { text, blocks, changed } = await refreshReproductionDoc(fs.readFileSync(file, 'utf8'), root);
   if (blocks === 0) throw new Error(`reproduction-doc: ${file} has no '<!-- generated: … -->' blocks`);

@@ -5,7 +5,8 @@ import { ARCH_NAMES, type Arch } from '../models';
 import { defaultRunName, type TrainRunConfig, type TrainRunResults } from '../run/config';
 import { runTraining } from '../run/train-run';
 import { OPTIMIZER_NAMES } from '../train/optimizer';
-import { choiceFlag, numberFlag, numberListFlag, parseFlags, UsageError, type FlagSpec } from './args';
+import { choiceFlag, numberFlag, numberListFlag, parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
+import { JobProgress } from './job-progress';
 import { ProgressBar } from './progress';
 import { BACKEND_NAMES } from '../backend';
 
@@ -120,8 +121,9 @@ export function trainConfigFromFlags(v: Record<string, unknown>): TrainRunConfig
 
 /** Trains with a progress bar on stderr and a summary on stdout. */
 export async function trainWithProgress(config: TrainRunConfig, runDir: string, resume: boolean, label: string = config.method,
-  checkpointEvery?: number): Promise<TrainRunResults> {
+  checkpointEvery?: number, job?: JobProgress): Promise<TrainRunResults> {
   let bar: ProgressBar | undefined;
+  if (job) return trainWithJobProgress(config, runDir, resume, job, checkpointEvery);
   const results = await runTraining(config, runDir, {
     resume, checkpointEvery,
     onNotice: (m) => process.stderr.write(`${m}\n`),
@@ -143,12 +145,24 @@ export async function trainWithProgress(config: TrainRunConfig, runDir: string, 
   return results;
 }
 
-export async function trainCommand(argv: string[]): Promise<void> {
+/** {@link trainWithProgress} reporting to a whole-job line instead of a per-epoch bar (units: training images). */
+async function trainWithJobProgress(config: TrainRunConfig, runDir: string, resume: boolean, job: JobProgress, checkpointEvery?: number): Promise<TrainRunResults> {
+  return runTraining(config, runDir, {
+    resume, checkpointEvery,
+    onNotice: (m) => job.note(m),
+    onBatchEnd: (r) => job.update((r.epoch * r.batchesPerEpoch + r.batch + 1) * config.batchSize,
+      `epoch ${r.epoch + 1}/${config.epochs} batch ${r.batch + 1}/${r.batchesPerEpoch} (${Math.round(r.imagesPerSecond)} img/s)`),
+    onEpochEnd: (r) => job.note(`  epoch ${r.epoch + 1}/${config.epochs}: loss ${r.loss.toFixed(4)}, ${r.imagesPerSecond.toFixed(0)} img/s, ${r.seconds.toFixed(0)} s`),
+  });
+}
+
+export async function trainCommand(argv: string[], ctx: CommandContext = {}): Promise<void> {
   const v = parseFlags(argv, TRAIN_FLAGS, 'train');
   if (v.help) { process.stdout.write(TRAIN_HELP); return; }
   const config = trainConfigFromFlags(v);
   const runDir = String(v['run-dir'] ?? path.join('runs', defaultRunName(config)));
   const checkpointEvery = numberFlag(v, 'checkpoint-every', { integer: true, min: 1 });
+  await ctx.startBackend?.();
   const results = await trainWithProgress(config, runDir, v.resume === true, config.method, checkpointEvery);
   process.stdout.write(`clean test accuracy ${(100 * results.metrics.cleanTestAccuracy).toFixed(2)} % on ${results.metrics.testExamples} examples` +
     ` (train ${results.timings.trainSeconds.toFixed(0)} s); results: ${path.join(runDir, 'results.json')}\n`);

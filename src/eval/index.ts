@@ -12,7 +12,8 @@ export {
 export { ROBUST, BROKEN, SKIPPED, PENDING, countCode, indicesWith, type SampleCode } from './sample-codes';
 export { attackBatch, runStepAttack, runTaskOnBatch, type EvalModel, type EvalTask, type TaskResult } from './batch-task';
 export { inProcessExecutor, workerPoolExecutor, runTaskOnIndices, type EvalExecutor, type WorkerPoolOptions } from './executor';
-export { binomialInterval, binomialStd, differenceNoiseBound, meanAndMedian } from './stats';
+export { binomialStd, differenceNoiseBound, meanAndMedian } from './stats';
+export { accuracyInterval, wilsonInterval, type ProportionInterval } from './binomial-interval';
 export {
   dataFingerprint,
   readEvalResults,

@@ -30,15 +30,3 @@ export function meanAndMedian(values: ArrayLike<number | null>): { mean: number;
   return { mean: v.reduce((s, x) => s + x, 0) / v.length, median, count: v.length };
 }
 
-/**
- * Wilson score interval of a binomial proportion: `successes` out of `n` at normal quantile z (1.96: 95 %).
- * Unlike p ± z·std it stays inside [0, 1] and is not empty at p = 0 or 1.
- */
-export function binomialInterval(successes: number, n: number, z = 1.96): { low: number; high: number } {
-  if (n <= 0) return { low: 0, high: 1 };
-  const p = successes / n;
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}

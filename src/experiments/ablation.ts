@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataFrame } from 'danfojs';
 import { ablationCurveSpec, renderSvg, type AblationPoint, type ChartSpec } from '../charts';
-import { binomialInterval } from '../eval/stats';
+import { wilsonInterval } from '../eval/binomial-interval';
 import { writeJsonAtomic } from '../io/json';
 import { provenance, type Provenance } from '../io/provenance';
 import { toCsv } from '../tables';
@@ -258,7 +258,7 @@ export function aggregateAblation(runs: readonly AblationRun[]): AblationRow[] {
     const mean = acc.reduce((s, x) => s + x, 0) / acc.length;
     const std = acc.length > 1 ? Math.sqrt(acc.reduce((s, x) => s + (x - mean) ** 2, 0) / (acc.length - 1)) : 0;
     const n = g.reduce((s, r) => s + r.n, 0);
-    const { low, high } = binomialInterval(g.reduce((s, r) => s + r.correct, 0), n);
+    const { lower: low, upper: high } = wilsonInterval(g.reduce((s, r) => s + r.correct, 0), n);
     // the label without the seed: the variant the row aggregates
     const label = g[0].label.replace(/, seed \d+/, '');
     return { label, settings: g[0].settings, attack: g[0].attack, mean, std, min: Math.min(...acc), max: Math.max(...acc), seeds: g.length, n, low, high };

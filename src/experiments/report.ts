@@ -8,12 +8,14 @@
  */
 import * as dfd from 'danfojs';
 import type { DataFrame } from 'danfojs';
-import { ablationBarsSpec, accuracyCurveSpec, tsneScatterSpec, type AccuracyPoint, type AblationBar, type ChartSpec } from '../charts';
+import { ablationBarsSpec, accuracyCurveSpec, PAPER_MARK_NOTE, tsneScatterSpec, type AccuracyPoint, type AblationBar, type ChartSpec } from '../charts';
 import { datasetEntry } from '../data';
+import { accuracyInterval, meanAndMedian } from '../eval';
 import type { TrainRunResults } from '../run/config';
 import {
-  adaptiveAttackTable, columnDecimals, cosineTable, matchRateTable, mmcComparisonTable, PAPER_SUFFIX, PAPER_TABLE1, robustnessTable,
-  type AdaptiveAttackResults, type CosineResults, type MatchRateResults, type MmcComparisonResults, type RobustnessResults,
+  adaptiveAttackTable, columnDecimals, cosineTable, matchRateTable, mmcComparisonTable, PAPER_SUFFIX, PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE3,
+  PAPER_TABLE4, PAPER_TABLE5, robustnessTable,
+  type AdaptiveAttackResults, type CosineResults, type MatchRateResults, type MmcComparisonResults, type PaperValue, type RobustnessResults,
 } from '../tables';
 import { setColumnDecimals } from '../tables/format';
 import { DATASETS as PAPER_DATASET_COLUMNS } from '../tables/paper-numbers';
@@ -100,6 +102,64 @@ const minimization = (r: RowResults | undefined, key: string): MinimizationOutco
 };
 const num = (v: number | null | undefined): number | undefined => (v === null || v === undefined || Number.isNaN(v) ? undefined : v);
 
+// ---- uncertainty and paper values on the charts -------------------------------------------------------
+
+/** What the error bars of accuracy charts are (chart subtitles say it). */
+export const ACCURACY_INTERVAL_NOTE = 'error bars: Wilson 95 % interval';
+
+/** An accuracy measured on n examples with its Wilson 95 % interval (chart fields), or just the value without n. */
+export function withInterval(accuracy: number, n: number | undefined): { value: number; lower?: number; upper?: number; n?: number } {
+  if (n === undefined || n <= 0) return { value: accuracy };
+  const ci = accuracyInterval(accuracy, n);
+  return { value: accuracy, lower: ci.lower, upper: ci.upper, n };
+}
+
+/** Mean L2 of the found adversarials with a normal 95 % interval of the mean (mean ± 1.96·s/√k over k of them). */
+export function meanL2WithInterval(o: MinimizationOutcome): { value: number; lower?: number; upper?: number; n: number } | undefined {
+  const l2 = ((o as { l2?: ReadonlyArray<number | null> }).l2 ?? []).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const mean = num(o.meanL2) ?? (l2.length ? meanAndMedian(l2).mean : undefined);
+  if (mean === undefined) return undefined;
+  if (l2.length < 2) return { value: mean, n: l2.length };
+  const sd = Math.sqrt(l2.reduce((s, v) => s + (v - mean) ** 2, 0) / (l2.length - 1));
+  const half = 1.959963984540054 * sd / Math.sqrt(l2.length);
+  return { value: mean, lower: Math.max(0, mean - half), upper: mean + half, n: l2.length };
+}
+
+/**
+ * The paper's column for charts: only where the paper measured the same dataset (a Fashion-MNIST run keeps
+ * the paper's MNIST numbers in its tables as the nearest reference, but a chart would read them as like for like).
+ */
+function chartPaperColumn(dataset: ExperimentDataset): 'MNIST' | 'CIFAR10' | undefined {
+  const { column, title } = datasetEntry(dataset).paper;
+  return column === title ? column : undefined;
+}
+
+/** A paper cell as a number in chart units (`scale` 0.01 for percents); '≤ 1' cells become their bound. */
+function paperNumber(v: PaperValue | undefined, scale = 1): number | undefined {
+  if (v === undefined) return undefined;
+  return (typeof v === 'number' ? v : v.atMost) * scale;
+}
+
+/** `head` + the items as subtitle lines of at most ~`width` characters (a long single line would widen the chart). */
+function wrapList(head: string, items: readonly string[], width = 100): string[] {
+  const lines: string[] = [];
+  let line = head;
+  for (const [i, item] of items.entries()) {
+    const piece = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (line.length > head.length && line.length + piece.length > width) { lines.push(line.trimEnd()); line = '  '; }
+    line += `${piece} `;
+  }
+  return items.length ? [...lines, line.trimEnd()] : [];
+}
+
+/** The sample sizes of a set of bars as subtitle text ('n = 500'), or undefined. */
+function sizesNote(bars: ReadonlyArray<{ n?: number }>, what: string): string | undefined {
+  const ns = [...new Set(bars.map((b) => b.n).filter((n): n is number => n !== undefined))].sort((a, b) => a - b);
+  if (ns.length === 0) return undefined;
+  const f = (n: number) => n.toLocaleString('en-US');
+  return `${what}: n = ${ns.length === 1 ? f(ns[0]) : ns.length === 2 ? `${f(ns[0])} / ${f(ns[1])}` : `${f(ns[0])}–${f(ns[ns.length - 1])}`}`;
+}
+
 // ---- Table 1 -------------------------------------------------------------------------------------
 
 /** Table 1: match rates of the natural (-N) and TRADES (-T) models. */
@@ -155,21 +215,48 @@ export function table2Frame(results: ExperimentResults, budget: DatasetBudget, d
   });
 }
 
-/** Table 2 as bars: accuracies (Clean, PGD) and, separately, the C&W / DDN norms. */
+/**
+ * Table 2 as bars: accuracies (Clean on the run's test set, PGD on the eval subset, each with its Wilson 95 %
+ * interval) and, separately, the mean L2 of the C&W / DDN adversarials (± a 95 % interval of the mean); the
+ * paper's values as markers. A row whose attack found no adversarial is named in the subtitle, not dropped silently.
+ */
 export function table2Charts(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): { accuracy: ChartSpec; norms: ChartSpec } {
-  const acc: AblationBar[] = [], norms: AblationBar[] = [];
+  const acc: AblationBar[] = [], norms: AblationBar[] = [], noNorm: string[] = [];
+  const paperCol = chartPaperColumn(dataset);
+  const [cwStep, ddnStep] = minimizationSteps(budget);
+  const pgdLabel = `PGD-${budget.eval.pgd.steps}`;
   for (const row of [...TABLE2_ROW_KEYS, 'mmc'] as const) {
-    const m = table2Metrics(results[row], budget);
+    const r = results[row];
+    const m = table2Metrics(r, budget);
     const defense = rowLabel(results, row);
-    if (m.Clean !== undefined) acc.push({ defense, metric: 'Clean', value: m.Clean });
-    if (m.PGD !== undefined) acc.push({ defense, metric: `PGD-${budget.eval.pgd.steps}`, value: m.PGD });
-    if (m['C&W'] !== undefined) norms.push({ defense, metric: 'C&W', value: m['C&W'] });
-    if (m.DDN !== undefined) norms.push({ defense, metric: 'DDN', value: m.DDN });
+    const paper = paperCol && row in PAPER_TABLE2 ? PAPER_TABLE2[row as keyof typeof PAPER_TABLE2][paperCol] : undefined; // the paper's Table 2 has no MMC row
+    if (m.Clean !== undefined) acc.push({ defense, metric: 'Clean', ...withInterval(m.Clean, r?.train?.metrics.testExamples), paper: paperNumber(paper?.Clean, 0.01) });
+    const pgd = fixed(r, tablePgdStep(budget).key);
+    if (pgd) acc.push({ defense, metric: pgdLabel, ...withInterval(pgd.robustAccuracy, pgd.examples), paper: paperNumber(paper?.PGD, 0.01) });
+    for (const [metric, step] of [['C&W', cwStep], ['DDN', ddnStep]] as const) {
+      const o = minimization(r, step.key);
+      if (!o) continue;
+      const l2 = meanL2WithInterval(o);
+      if (l2) norms.push({ defense, metric, ...l2, paper: paperNumber(paper?.[metric]) });
+      else noNorm.push(`${defense} ${metric} (0 of ${o.attacked} attacked)`);
+    }
   }
   const title = datasetTitle(dataset);
+  const paperNote = paperCol ? PAPER_MARK_NOTE : undefined;
   return {
-    accuracy: ablationBarsSpec(acc, { title: `Table 2 (${title}): clean and PGD accuracy` }),
-    norms: ablationBarsSpec(norms, { title: `Table 2 (${title}): mean L2 of C&W / DDN adversarials`, valueTitle: 'mean L2 norm', valueFormat: '' }),
+    accuracy: ablationBarsSpec(acc, {
+      title: `Table 2 (${title}): clean and ${pgdLabel} accuracy (ε = ${epsilonLabel(budget.eval.pgd.epsilon)}, L∞)`,
+      subtitle: [[sizesNote(acc.filter((b) => b.metric === 'Clean'), 'clean'), sizesNote(acc.filter((b) => b.metric !== 'Clean'), pgdLabel), ACCURACY_INTERVAL_NOTE, paperNote]
+        .filter(Boolean).join('; ')],
+    }),
+    norms: ablationBarsSpec(norms, {
+      title: `Table 2 (${title}): mean L2 distance of the C&W / DDN adversarials (lower = less robust)`,
+      subtitle: [
+        [sizesNote(norms, 'adversarials found'), 'error bars: 95 % interval of the mean', paperNote].filter(Boolean).join('; '),
+        ...wrapList('no adversarial found, so no bar: ', noNorm),
+      ],
+      valueTitle: 'mean L2 distance (pixels in [0, 1])', valueFormat: '',
+    }),
   };
 }
 
@@ -182,16 +269,22 @@ export function figure2Points(results: ExperimentResults, budget: DatasetBudget)
     const steps = sweepSteps(budget).map((s) => ({ s, o: fixed(results[row], s.key) })).filter((x) => x.o !== undefined);
     if (steps.length === 0) continue;
     const model = rowLabel(results, row);
-    points.push({ model, epsilon: 0, accuracy: steps[0].o!.cleanAccuracy });
-    for (const { s, o } of steps) points.push({ model, epsilon: s.epsilon!, accuracy: o!.robustAccuracy });
+    const point = (epsilon: number, accuracy: number, n: number): AccuracyPoint => {
+      const { value, ...ci } = withInterval(accuracy, n);
+      return { model, epsilon, accuracy: value, ...ci };
+    };
+    points.push(point(0, steps[0].o!.cleanAccuracy, steps[0].o!.examples));
+    for (const { s, o } of steps) points.push(point(s.epsilon!, o!.robustAccuracy, o!.examples));
   }
   return points;
 }
 
 export function figure2Spec(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
-  return accuracyCurveSpec(figure2Points(results, budget), {
+  const points = figure2Points(results, budget);
+  return accuracyCurveSpec(points, {
     title: `Figure 2 (${datasetTitle(dataset)}): robust accuracy vs PGD-${budget.eval.sweep.steps} ε`,
-    ...(datasetEntry(dataset).epsilonInGreyLevels ? { epsilonMultiplier: 255, epsilonTitle: 'ε × 255' } : {}),
+    subtitle: [sizesNote(points, 'test images per point'), ACCURACY_INTERVAL_NOTE, 'ε = 0: clean accuracy on the same images'].filter(Boolean).join('; '),
+    ...(datasetEntry(dataset).epsilonInGreyLevels ? { epsilonMultiplier: 255 } : {}),
   });
 }
 
@@ -237,15 +330,45 @@ export function table3Frame(results: ExperimentResults, budget: DatasetBudget, d
   return focusOnDataset(mmcComparisonTable(ours), dataset, rename);
 }
 
+/**
+ * Table 3 split by dataset: `ours` holds our columns only (the dataset that was run), `paper` the paper's
+ * CIFAR-10 numbers only (its Table 3 has no MNIST column), so neither is a mixed 19-column table.
+ */
+export function table3Frames(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): { ours: DataFrame; paper: DataFrame } {
+  const df = table3Frame(results, budget, dataset);
+  const columns = (df.columns as string[]).map(String);
+  const rows = frameRows(df);
+  const decimals = columnDecimals(df);
+  const pick = (keep: (c: string) => boolean, rename: (c: string) => string) => {
+    const idx = columns.map((c, j) => [c, j] as const).filter(([c]) => c === 'Defense' || keep(c));
+    const names = idx.map(([c]) => rename(c));
+    const dec = Object.fromEntries(idx.filter(([c]) => decimals[c] !== undefined).map(([c], i) => [names[i], decimals[c]]));
+    return frameOf(names, rows.map((r) => idx.map(([, j]) => r[j])), dec);
+  };
+  return {
+    ours: pick((c) => !c.endsWith(PAPER_SUFFIX), (c) => c),
+    paper: pick((c) => c.endsWith(PAPER_SUFFIX), (c) => c.endsWith(PAPER_SUFFIX) ? c.slice(0, -PAPER_SUFFIX.length) : c),
+  };
+}
+
+/** Table 3 as bars with Wilson 95 % intervals; the paper's values beside ours only on CIFAR-10 (the only dataset it reports). */
 export function table3Chart(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
   const bars: AblationBar[] = [];
+  const samePaper = chartPaperColumn(dataset) === 'CIFAR10'; // the paper's Table 3 is CIFAR-10 only
   for (const row of TABLE3_ROW_KEYS) {
     for (const c of mmcComparisonSteps(budget)) {
       const o = fixed(results[row], c.spec.key);
-      if (o) bars.push({ defense: rowLabel(results, row), metric: c.spec.key, value: o.robustAccuracy });
+      const [name] = c.column.split(' ');
+      const metric = `${name.replace(/^PGD\d+/, `PGD${c.spec.options.steps}`)} ε=${epsilonLabel(c.spec.epsilon!)}`;
+      const paper = samePaper ? paperNumber(PAPER_TABLE3[row][c.column as keyof (typeof PAPER_TABLE3)[typeof row]], 0.01) : undefined;
+      if (o) bars.push({ defense: rowLabel(results, row), metric, ...withInterval(o.robustAccuracy, o.examples), paper });
     }
   }
-  return ablationBarsSpec(bars, { title: `Table 3 (${datasetTitle(dataset)}): accuracy under targeted / untargeted PGD` });
+  return ablationBarsSpec(bars, {
+    title: `Table 3 (${datasetTitle(dataset)}): accuracy under targeted (tar) / untargeted (un) PGD, L∞`,
+    subtitle: [sizesNote(bars, 'test images'), ACCURACY_INTERVAL_NOTE, samePaper ? PAPER_MARK_NOTE : "the paper's Table 3 is CIFAR-10 only: no paper markers"]
+      .filter(Boolean).join('; '),
+  });
 }
 
 // ---- Table 4 -------------------------------------------------------------------------------------
@@ -268,12 +391,17 @@ export function table4Frame(results: ExperimentResults, budget: DatasetBudget, d
 export function table4Chart(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
   const pgd = tablePgdStep(budget).key, adaptive = adaptivePgdKey(budget);
   const bars: AblationBar[] = [];
+  const paperCol = chartPaperColumn(dataset);
   for (const row of TABLE4_ROW_KEYS) {
     const p = fixed(results[row], pgd), a = fixed(results[row], adaptive);
-    if (p) bars.push({ defense: rowLabel(results, row), metric: 'PGD', value: p.robustAccuracy });
-    if (a) bars.push({ defense: rowLabel(results, row), metric: 'Adaptive-PGD', value: a.robustAccuracy });
+    const paper = paperCol ? PAPER_TABLE4[row][paperCol] : undefined;
+    if (p) bars.push({ defense: rowLabel(results, row), metric: 'PGD', ...withInterval(p.robustAccuracy, p.examples), paper: paperNumber(paper?.PGD, 0.01) });
+    if (a) bars.push({ defense: rowLabel(results, row), metric: 'Adaptive-PGD', ...withInterval(a.robustAccuracy, a.examples), paper: paperNumber(paper?.['Adaptive-PGD'], 0.01) });
   }
-  return ablationBarsSpec(bars, { title: `Table 4 (${datasetTitle(dataset)}): PGD vs adaptive PGD` });
+  return ablationBarsSpec(bars, {
+    title: `Table 4 (${datasetTitle(dataset)}): PGD-${budget.eval.pgd.steps} vs adaptive PGD-${budget.eval.pgd.steps} (ε = ${epsilonLabel(budget.eval.pgd.epsilon)}, L∞)`,
+    subtitle: [sizesNote(bars, 'test images'), ACCURACY_INTERVAL_NOTE, paperCol ? PAPER_MARK_NOTE : undefined].filter(Boolean).join('; '),
+  });
 }
 
 // ---- attack summary (ours only) --------------------------------------------------------------------
@@ -342,15 +470,24 @@ export function table5Frame(results: ExperimentResults, dataset: ExperimentDatas
 
 export function table5Chart(results: ExperimentResults, dataset: ExperimentDataset): ChartSpec {
   const bars: AblationBar[] = [];
+  const paperCol = chartPaperColumn(dataset);
+  let examples: number | undefined;
   for (const row of [...TABLE5_ROW_KEYS, 'mmc'] as const) {
-    const c = results[row]?.features?.cosine;
+    const f = results[row]?.features;
+    const c = f?.cosine;
     if (!c) continue;
-    bars.push({ defense: rowLabel(results, row), metric: 'Clean', value: c.Clean.mean });
-    bars.push({ defense: rowLabel(results, row), metric: 'PGD', value: c.PGD.mean });
+    examples ??= f.examples;
+    const paper = paperCol && row in PAPER_TABLE5 ? PAPER_TABLE5[row as keyof typeof PAPER_TABLE5][paperCol] : undefined;
+    for (const metric of ['Clean', 'PGD'] as const) {
+      const { mean, std } = c[metric];
+      bars.push({ defense: rowLabel(results, row), metric, value: mean, lower: mean - std, upper: mean + std, n: f.examples, paper: paper?.[metric].mean });
+    }
   }
   return ablationBarsSpec(bars, {
-    title: `Table 5 (${datasetTitle(dataset)}): mean cosine to the predicted class center`,
-    valueTitle: 'cosine similarity', valueFormat: '.2f', valueDomain: [-1, 1],
+    title: `Table 5 (${datasetTitle(dataset)}): cosine of φ(x) to the predicted class center`,
+    subtitle: [examples !== undefined ? `${examples.toLocaleString('en-US')} test images` : undefined,
+      'dots: mean over classes; bars: ± 1 std over classes', paperCol ? `${PAPER_MARK_NOTE} (mean)` : undefined].filter(Boolean).join('; '),
+    valueTitle: 'cosine similarity (1 = on the center)', valueFormat: '.2f', valueDomain: 'fit', mark: 'point',
   });
 }
 
@@ -383,15 +520,21 @@ export function frameRecords(df: DataFrame): Array<Record<string, unknown>> {
   return frameRows(df).map((r) => Object.fromEntries(columns.map((c, j) => [c, typeof r[j] === 'number' && Number.isNaN(r[j]) ? null : r[j]])));
 }
 
-/** Trained runs at a glance: method settings, budget, clean accuracy, time. */
+/** What a run's step count and training time cover: a resumed run times only the part after its resume. */
+export function timedPart(r: Pick<TrainRunResults, 'resumedFrom'>): string {
+  const from = r.resumedFrom;
+  return from ? `only the part after a resume (in epoch ${from.epoch + 1}, after ${from.batch} batches)` : 'the whole run';
+}
+
+/** Trained runs at a glance: method settings, budget, clean accuracy, time (and whether the time covers all of it). */
 export function trainSummaryFrame(runs: ReadonlyArray<{ label: string; results: TrainRunResults }>): DataFrame {
-  const columns = ['model', 'method', 'settings', 'epochs', 'steps', 'train examples', 'clean acc. (%)', 'test examples', 'train s'];
+  const columns = ['model', 'method', 'settings', 'epochs', 'steps', 'train examples', 'clean acc. (%)', 'test examples', 'train s', 'steps and time cover'];
   const rows = runs.map(({ label, results: r }) => {
     const s = r.objective.settings;
     const settings = Object.entries(s).filter(([k]) => ['alpha', 'beta', 'epsilon', 'stepSize', 'steps', 'adversarial'].includes(k))
       .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ');
     return [label, r.config.method, settings || '—', r.config.epochs, r.timings.steps, r.metrics.trainExamples,
-      100 * r.metrics.cleanTestAccuracy, r.metrics.testExamples, r.timings.trainSeconds];
+      100 * r.metrics.cleanTestAccuracy, r.metrics.testExamples, r.timings.trainSeconds, timedPart(r)];
   });
   return frameOf(columns, rows, { 'clean acc. (%)': 2, 'train s': 1 });
 }

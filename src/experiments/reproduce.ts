@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderSvg } from '../charts';
+import { renderSvg, type ChartSpec } from '../charts';
+import { datasetInfo } from '../data';
 import { provenance, type Provenance } from '../io/provenance';
 import { toCsv, toMarkdown } from '../tables';
 import { writeJsonAtomic } from '../io/json';
@@ -17,11 +18,12 @@ import type { DataFrame } from 'danfojs';
 import { datasetBudget, profileDefinition, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
 import { describeStep, formatSeconds, type StepOptions } from './progress';
 import {
-  attackSummaryFrame, figure1Specs, figure2Frame, figure2Spec, table1Frame, table2Frame, table3Frame, table4Frame, table5Frame, type ExperimentResults,
+  attackSummaryFrame, figure1Specs, figure2Frame, figure2Spec, table1Frame, table2Charts, table2Frame, table3Chart, table3Frame, table4Chart, table4Frame,
+  table5Chart, table5Frame, type ExperimentResults,
 } from './report';
 import { experimentDir, resultsLocation } from './results-root';
 import {
-  ALL_ROW_KEYS, FEATURE_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE3_ROW_KEYS, type RowKey,
+  ALL_ROW_KEYS, FEATURE_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE1_ROW_KEYS, TABLE3_ROW_KEYS, type RowKey,
 } from './rows';
 import { applyKnobsToRun } from './knobs';
 import { planFirst } from './plan';
@@ -151,6 +153,25 @@ export function reproductionFrames(results: ExperimentResults, budget: DatasetBu
   };
 }
 
+/** Every figure of a reproduction by file name (without .svg): Figures 1 (natural and TRADES) and 2, and the tables' charts. */
+export function reproductionFigures(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): Record<string, ChartSpec> {
+  const figures: Record<string, ChartSpec> = { 'figure2-epsilon-curves': figure2Spec(results, budget, dataset) };
+  const classNames = datasetInfo(dataset).classNames;
+  for (const row of TABLE1_ROW_KEYS) {
+    const features = results[row]?.features;
+    if (!features) continue;
+    const f1 = figure1Specs(features, ROWS[row].label, classNames);
+    figures[`figure1a-${row}-by-label`] = f1.a;
+    figures[`figure1b-${row}-by-prediction`] = f1.b;
+  }
+  const t2 = table2Charts(results, budget, dataset);
+  Object.assign(figures, {
+    'table2-accuracy': t2.accuracy, 'table2-l2-distance': t2.norms, 'table3-mmc-comparison': table3Chart(results, budget, dataset),
+    'table4-adaptive': table4Chart(results, budget, dataset), 'table5-cosine': table5Chart(results, dataset),
+  });
+  return figures;
+}
+
 /** Runs (or reuses) every step and writes summary.json / summary.md, tables as CSV and figures as SVG. */
 export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset, options: ReproduceOptions = {}): Promise<{ summary: ReproduceSummary; results: ExperimentResults }> {
   const started = performance.now();
@@ -176,13 +197,7 @@ export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset,
     fs.writeFileSync(path.join(dir, `${name}.csv`), toCsv(df));
     files.push(`${name}.csv`);
   }
-  const svgs: Record<string, Parameters<typeof renderSvg>[0]> = { 'figure2-epsilon-curves': figure2Spec(results, budget, dataset) };
-  const natural = results.natural?.features;
-  if (natural) {
-    const f1 = figure1Specs(natural, ROWS.natural.label);
-    svgs['figure1a-natural-by-label'] = f1.a;
-    svgs['figure1b-natural-by-prediction'] = f1.b;
-  }
+  const svgs = reproductionFigures(results, budget, dataset);
   for (const [name, spec] of Object.entries(svgs)) {
     fs.writeFileSync(path.join(dir, `${name}.svg`), await renderSvg(spec));
     files.push(`${name}.svg`);

@@ -20,6 +20,7 @@ const sweep: { [N in AttackName]: AttackOptionsMap[N] } = {
   'apgd-t': { epsilon: EPS, nIter: 10, nTargetClasses: 3 },
   'cw-l2': { binarySearchSteps: 4, steps: 50 },
   ddn: { steps: 50 },
+  square: { epsilon: EPS, nQueries: 300, seed: 1 },
 };
 
 describe('attack registry sweep', () => {
@@ -89,6 +90,7 @@ describe('attack registry sweep', () => {
       'apgd-t': { epsilon: 0.1, nIter: 5, nTargetClasses: 2 },
       'cw-l2': { binarySearchSteps: 2, steps: 5 },
       ddn: { steps: 5 },
+      square: { epsilon: 0.1, nQueries: 20, seed: 2 },
     };
     for (const name of attackNames) {
       const before = tf.memory().numTensors;

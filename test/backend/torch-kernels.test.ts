@@ -132,6 +132,7 @@ for (const axis of [undefined, 0, -1, [0, 2]] as Array<number | number[] | undef
     add(`prod ${label}`, () => tf.prod(t([3, 4, 5], 0.5, 1.5)(), axis, keepDims));
     add(`all ${label}`, () => tf.all(bools([3, 4, 5])(), axis, keepDims)); add(`any ${label}`, () => tf.any(bools([3, 4, 5])(), axis, keepDims));
   }
+add('mean gradients', () => tf.grads((a: tf.Tensor) => tf.mean(a, [0, 1, 2]).square().sum().add(tf.mean(a).mul(3)).add(tf.mean(a, -1, true).sum()))([t([2, 3, 4, 5])()]));
 add('sum int32', () => tf.sum(ints([4, 6], -9, 9)(), 1)); add('sum bool', () => tf.sum(bools([4, 6])(), 0));
 add('argMax', () => tf.argMax(r3(), -1)); add('argMin', () => tf.argMin(r3(), 1));
 add('softmax', () => tf.softmax(t([4, 10], -5, 5)()));
@@ -212,7 +213,13 @@ test('torch tensors are freed: tensor count, data ids and libtorch bytes stay fl
   const w = tf.variable(tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 1));
   const xs = tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 2);
   const opt = tf.train.momentum(0.01, 0.9);
-  const step = () => tf.tidy(() => { opt.minimize(() => tf.maxPool(tf.conv2d(xs as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), 2, 2, 'valid').square().sum()); });
+  const gamma = tf.variable(tf.ones([4])), beta = tf.variable(tf.zeros([4]));
+  // conv → batch norm on batch statistics (native gradient) → max pool, as a WideResNet block trains
+  const step = () => tf.tidy(() => { opt.minimize(() => {
+    const h = tf.conv2d(xs as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+    const { mean, variance } = tf.moments(h, [0, 1, 2]);
+    return tf.maxPool(tf.batchNorm(h, mean, variance, beta, gamma, 1e-3) as tf.Tensor4D, 2, 2, 'valid').square().sum();
+  }); });
   step();
   const before = { mem: tf.memory(), live: addonInfo().liveTensors, bytes: addonInfo().bytes };
   for (let i = 0; i < 5; i++) step();
@@ -220,7 +227,7 @@ test('torch tensors are freed: tensor count, data ids and libtorch bytes stay fl
   assert.equal(tf.memory().numDataBuffers, before.mem.numDataBuffers);
   assert.equal(addonInfo().liveTensors, before.live);
   assert.equal(addonInfo().bytes, before.bytes);
-  tf.dispose([w, xs]); opt.dispose();
+  tf.dispose([w, xs, gamma, beta]); opt.dispose();
 });
 
 test('the SAME average-pooling gradient is the exact gradient of its forward', { skip }, async () => {

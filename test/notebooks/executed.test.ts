@@ -32,6 +32,7 @@ const code = (source: string, outputs: NotebookJson['cells'][number]['outputs'] 
   ({ cell_type: 'code', source, execution_count: n, outputs });
 const svg = { output_type: 'display_data', data: { 'image/svg+xml': '<svg/>' } };
 const png = { output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgo=' } };
+const svgAndPng = { output_type: 'display_data', data: { 'image/svg+xml': '<svg/>', 'image/png': 'iVBORw0KGgo=' } };
 const table = { output_type: 'display_data', data: { 'text/html': ['<table>', '<tr><td>1</td></tr></table>'] } };
 const notTable = { output_type: 'display_data', data: { 'text/html': '<b>tables are great</b>' } };
 
@@ -39,6 +40,8 @@ test('checker counts svg/png figures and html tables', () => {
   const nb: NotebookJson = { cells: [code('a', [svg, png]), code('b', [table, notTable])] };
   const r = inspectNotebook(nb);
   assert.equal(r.figures, 2);
+  assert.deepEqual(r.svgWithoutPng, [0]);
+  assert.equal(inspectNotebook({ cells: [code('a', [svgAndPng])] }).figures, 1, 'an SVG with its PNG is one figure');
   assert.equal(r.tables, 1);
   assert.deepEqual(r.errors, []);
 });
@@ -49,7 +52,7 @@ test('checker reports error outputs, unexecuted cells, shortfalls and staleness'
     metadata: { kernelspec: { name: 'tslab-mat' }, mat: { expects: { figures: 1, tables: 1 } } },
   };
   const executed: NotebookJson = {
-    cells: [code('a', [svg]), code('b', [{ output_type: 'error', ename: 'TslabError', evalue: 'boom' }]),
+    cells: [code('a', [svgAndPng]), code('b', [{ output_type: 'error', ename: 'TslabError', evalue: 'boom' }]),
       { cell_type: 'markdown', source: '# x' }, code('c', [], null)],
   };
   const found = problems(executed, source);
@@ -58,8 +61,10 @@ test('checker reports error outputs, unexecuted cells, shortfalls and staleness'
   assert.match(found[1], /not executed: 3/);
   assert.match(found[2], /at least 1 HTML table/);
   const edited: NotebookJson = { ...source, cells: [code('a'), code('b2'), code('c')] };
-  assert.match(problems({ cells: [code('a', [svg, table]), code('b'), code('c')] }, edited).join('\n'), /stale/);
-  assert.deepEqual(problems({ cells: [code('a', [svg, table]), code('b'), code('c')] }, source), []);
+  assert.match(problems({ cells: [code('a', [svgAndPng, table]), code('b'), code('c')] }, edited).join('\n'), /stale/);
+  assert.deepEqual(problems({ cells: [code('a', [svgAndPng, table]), code('b'), code('c')] }, source), []);
+  // an SVG alone is hidden by Jupyter in an unsigned copy: the static PNG must sit beside it
+  assert.match(problems({ cells: [code('a', [svg, table]), code('b'), code('c')] }, source).join('\n'), /without a static image\/png in cells 0/);
   const otherKernel: NotebookJson = { ...source, metadata: { kernelspec: { name: 'tslab' } } };
   assert.match(problems({ cells: [code('a'), code('b'), code('c')] }, otherKernel).join('\n'), /kernelspec.name is tslab;/);
 });

@@ -30,6 +30,8 @@ export interface NotebookReport {
   figures: number;
   /** text/html outputs containing a <table>. */
   tables: number;
+  /** Cell indices of SVG outputs without a static image/png beside them (unsigned copies would show nothing). */
+  svgWithoutPng: number[];
 }
 
 const text = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
@@ -45,7 +47,7 @@ export function readExpects(nb: NotebookJson): Expects {
 }
 
 export function inspectNotebook(nb: NotebookJson): NotebookReport {
-  const report: NotebookReport = { errors: [], unexecuted: [], figures: 0, tables: 0 };
+  const report: NotebookReport = { errors: [], unexecuted: [], figures: 0, tables: 0, svgWithoutPng: [] };
   nb.cells.forEach((cell, i) => {
     if (cell.cell_type !== 'code') return;
     if (cell.execution_count === null || cell.execution_count === undefined) report.unexecuted.push(i);
@@ -53,6 +55,7 @@ export function inspectNotebook(nb: NotebookJson): NotebookReport {
       if (out.output_type === 'error') report.errors.push(`cell ${i}: ${out.ename ?? ''}: ${out.evalue ?? ''}`);
       const data = out.data ?? {};
       if ('image/svg+xml' in data || 'image/png' in data) report.figures++;
+      if ('image/svg+xml' in data && !('image/png' in data)) report.svgWithoutPng.push(i);
       if ('text/html' in data && /<table[\s>]/i.test(text(data['text/html']))) report.tables++;
     }
   });
@@ -74,6 +77,10 @@ export function problems(executed: NotebookJson, source: NotebookJson): string[]
   out.push(...r.errors.map((e) => `error output in ${e}`));
   if (r.unexecuted.length) out.push(`code cells not executed: ${r.unexecuted.join(', ')}`);
   if (r.figures < exp.figures) out.push(`expected at least ${exp.figures} figure(s) (image/svg+xml or image/png), found ${r.figures}`);
+  if (r.svgWithoutPng.length) {
+    out.push(`SVG figures without a static image/png in cells ${r.svgWithoutPng.join(', ')} (an unsigned copy shows no figure): ` +
+      'run-notebooks renders them with chromium (bash scripts/ci-deps.sh)');
+  }
   if (r.tables < exp.tables) out.push(`expected at least ${exp.tables} HTML table(s), found ${r.tables}`);
   if (JSON.stringify(codeSources(executed)) !== JSON.stringify(codeSources(source))) {
     out.push('executed copy is stale (its code differs from the source notebook): rerun npm run notebooks');

@@ -13,7 +13,7 @@ import { shapeKernels } from './kernels/shape';
 import { Unsupported } from './kernels/unsupported';
 import { runOnCpu } from './fallback';
 import type { TorchKernel } from './kernels/define';
-import { batchNormGradKernel, registerBatchNormGradient } from './batch-norm-gradient';
+import { gradientKernels, registerNativeGradients } from './gradients';
 
 export { TorchBackend } from './backend';
 export { fallbackCounts, resetFallbackCounts } from './fallback';
@@ -21,7 +21,7 @@ export { loadTorchAddon, torchAddonPath, type TorchAddon, type TorchAddonInfo } 
 
 export const TORCH_BACKEND = 'torch';
 
-export const nativeKernels: TorchKernel[] = [...elementwiseKernels, ...convolutionKernels, ...reductionKernels, ...shapeKernels, batchNormGradKernel];
+export const nativeKernels: TorchKernel[] = [...elementwiseKernels, ...convolutionKernels, ...reductionKernels, ...shapeKernels, ...gradientKernels];
 
 let registered: TorchAddon | undefined;
 
@@ -53,7 +53,7 @@ export function registerTorchBackend(): TorchAddon {
       kernelFunc: ({ inputs, attrs, backend }) => runOnCpu(cpuKernel.kernelName, 'no native kernel', inputs, attrs ?? {}, backend as TorchBackend),
     });
   }
-  registerBatchNormGradient();
+  registerNativeGradients();
   registered = addon;
   return addon;
 }
