@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import {
   ALL_ROW_KEYS, datasetBudget, EXPERIMENT_DATASETS, experimentDir, formatSeconds, parseExperimentDataset, parseProfileName, parseRowKey,
-  PROFILES, PROFILE_NAMES, reproduce, resultsLocation,
+  planReproduction, PROFILES, PROFILE_NAMES, reproduce, resultsLocation,
 } from '../experiments';
 import { parseFlags, type CommandContext, type FlagSpec } from './args';
 import { BACKEND_NAMES } from '../backend';
@@ -15,6 +15,7 @@ ${PROFILE_NAMES.map((p) => `                         ${p}: ${PROFILES[p].descrip
   --dataset NAME       ${EXPERIMENT_DATASETS.join(' | ')} (default mnist; cifar10 only with --profile paper)
   --rows A,B,…         only these rows (${ALL_ROW_KEYS.join(', ')})
   --skip-features      skip the feature analyses (Tables 1 and 5, Figure 1)
+  --plan               only list what is cached and what would be computed, with estimated times
   --results-root DIR   where results are written (default runs/, env MAT_RESULTS_ROOT); cached
                        results are looked up in data/results/ first
   --backend NAME       ${BACKEND_NAMES.join(' | ')}
@@ -23,7 +24,7 @@ Writes <root>/<profile>/<dataset>/summary.{json,md}, one CSV per table and the f
 `;
 
 export const REPRODUCE_FLAGS: FlagSpec = {
-  profile: { type: 'string' }, dataset: { type: 'string' }, rows: { type: 'string' }, 'skip-features': { type: 'boolean' },
+  profile: { type: 'string' }, dataset: { type: 'string' }, rows: { type: 'string' }, 'skip-features': { type: 'boolean' }, plan: { type: 'boolean' },
   'results-root': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' },
 };
 
@@ -36,6 +37,11 @@ export async function reproduceCommand(argv: string[], ctx: CommandContext = {})
   await ctx.startBackend?.();
   const results = resultsLocation(v['results-root'] === undefined ? {} : { root: path.resolve(String(v['results-root'])) });
   process.stderr.write(`reproduce: profile ${profile}, dataset ${dataset}, results in ${results.writeRoot} (lookup: ${results.readRoots.join(', ')})\n`);
+  if (v.plan === true) {
+    const plan = await planReproduction(profile, dataset, { rows, skipFeatures: v['skip-features'] === true, results });
+    process.stdout.write(`${plan.describe()}\n`);
+    return;
+  }
   const started = Date.now();
   const { summary } = await reproduce(profile, dataset, {
     rows, skipFeatures: v['skip-features'] === true, results, progressSeconds: 15,

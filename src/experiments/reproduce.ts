@@ -26,7 +26,7 @@ import {
   ALL_ROW_KEYS, FEATURE_ROW_KEYS, FIGURE2_ROW_KEYS, ROWS, TABLE1_ROW_KEYS, TABLE3_ROW_KEYS, type RowKey,
 } from './rows';
 import { applyKnobsToRun } from './knobs';
-import { planFirst } from './plan';
+import { PipelinePlan, planFirst } from './plan';
 import { variantLabel, type RunRef } from './run-variant';
 import { ensureTrained } from './train-step';
 
@@ -172,8 +172,20 @@ export function reproductionFigures(results: ExperimentResults, budget: DatasetB
   return figures;
 }
 
+/** What `reproduce` would do, computing nothing: every step cached or to compute, with its estimated time. */
+export async function planReproduction(profile: ProfileRef, dataset: ExperimentDataset, options: Omit<ReproduceOptions, 'plan'> = {}): Promise<PipelinePlan> {
+  const plan = new PipelinePlan();
+  await ensureRows([...(options.rows ?? ALL_ROW_KEYS)], profileDefinition(profile), dataset, {
+    ...options, plan,
+    suites: (row) => rowWork(row).suites,
+    features: (row) => !options.skipFeatures && rowWork(row).features,
+  });
+  return plan;
+}
+
 /** Runs (or reuses) every step and writes summary.json / summary.md, tables as CSV and figures as SVG. */
 export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset, options: ReproduceOptions = {}): Promise<{ summary: ReproduceSummary; results: ExperimentResults }> {
+  if (options.plan) throw new RangeError('reproduce computes and writes a summary; to only plan it, call planReproduction');
   const started = performance.now();
   const prov = provenance();
   const def = profileDefinition(profile);

@@ -105,3 +105,25 @@ test('plan before compute, and cachedOnly lists every missing step with what dif
   assert.deepEqual(p2.toCompute.filter((s) => s.step === 'train').map((s) => s.subject), ['Natural']);
   assert.match(p2.describe(), /cached\s+MAT \(SO\+BIBO\) · training/);
 });
+
+test('knobs of a parameters cell: α / β change only the rows that use SO / BIBO, ε list and attacks change the budget', async () => {
+  assert.deepEqual(mat.applyKnobsToRun('mat-so-bibo', { alpha: 0.5 }), { row: 'mat-so-bibo', options: { alpha: 0.5 } });
+  assert.equal(mat.applyKnobsToRun('mat-bibo', { alpha: 0.5 }), 'mat-bibo', 'α never switches SO on in a row without it');
+  assert.equal(mat.applyKnobsToRun('trades', { alpha: 0.5, beta: 2 }), 'trades');
+  assert.deepEqual(mat.applyKnobsToRun('natural', { seed: 1, epochs: 2 }), { row: 'natural', seed: 1, epochs: 2 });
+  assert.equal(mat.applyKnobsToRun('natural', { alpha: undefined, seed: undefined }), 'natural', 'unset knobs change nothing');
+  assert.deepEqual(mat.applyKnobsToBudget(smoke, { epsilons: [0.05, 0.2] }).eval.sweep.epsilons, [0.05, 0.2]);
+  assert.throws(() => mat.checkKnobs({ attacks: ['nope' as never] }), /unknown attack 'nope'; valid attacks: .*pgd/);
+  assert.throws(() => mat.checkKnobs({ epsilons: [2] }), /2 is not in \(0, 1\]/);
+
+  // through a pipeline call: the cell's knobs travel in `progress`
+  const root = tmp();
+  const results = { root, readRoots: [root] };
+  await mat.ensureRows(['natural', 'mat-so-bibo'], profile, 'mnist', { results });
+  const plan = new mat.PipelinePlan();
+  const knobs = { alpha: 0.5, attacks: ['pgd'] as mat.AttackName[] };
+  await mat.ensureRows(['natural', 'mat-so-bibo'], profile, 'mnist', { results, plan, knobs, suites: ['robustness'] });
+  assert.deepEqual(plan.toCompute.map((s) => `${s.step} ${s.subject} ${s.what.split(' ')[0]}`), [
+    'train MAT (SO+BIBO), α = 0.5 training', 'evaluate Natural pgd@0.3', 'evaluate MAT (SO+BIBO), α = 0.5 pgd@0.3',
+  ], 'only the α variant trains; the attack subset keeps PGD (no C&W, no DDN)');
+});
