@@ -109,17 +109,19 @@ export function variantLabel(ref: RunRef, profile: ProfileRef, dataset: Experime
 
 /**
  * The folders a variant's run may be found in, under every read root in order: its own
- * (`<row>-<hash>`), then the pre-identity row folders that may hold the same configuration (its row's,
+ * (`<row>-<hash>`, the row being the one whose defaults the configuration equals, else the variant's), then the pre-identity row folders that may hold the same configuration (its row's,
  * and the row whose defaults it equals, e.g. MAT (SO+BIBO) with α = 0 is MAT (BIBO)); and the folder
  * it is written to.
  */
 export function variantDirs(location: ResultsLocation, profileName: string, dataset: ExperimentDataset, ref: RunRef,
   config: TrainRunConfig): { read: string[]; write: string } {
   const v = asVariant(ref);
-  const own = runFolderName(v.row, config);
-  const legacy = [...new Set([v.row, rowOfConfig(config)].filter((r): r is RowKey => r !== undefined))];
-  const read = location.readRoots.flatMap((root) => [own, ...legacy].map((folder) => rowDir(root, profileName, dataset, folder)));
-  return { read, write: rowDir(location.writeRoot, profileName, dataset, own) };
+  // equal configurations share one folder, named by the row whose defaults they are when there is one
+  // (MAT (SO+BIBO) with α = 0 is MAT (BIBO)); `<row>-<hash>` of the variant's own row is read too
+  const rows = [...new Set([rowOfConfig(config), v.row].filter((r): r is RowKey => r !== undefined))];
+  const own = rows.map((r) => runFolderName(r, config));
+  const read = location.readRoots.flatMap((root) => [...own, ...rows].map((folder) => rowDir(root, profileName, dataset, folder)));
+  return { read, write: rowDir(location.writeRoot, profileName, dataset, own[0]) };
 }
 
 /** `<dir>/<file>` for each folder. */

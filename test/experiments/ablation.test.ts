@@ -40,7 +40,8 @@ test('variants: the folder is the configuration hash, labels say what differs, b
   const dirs = mat.variantDirs({ writeRoot: '/w', readRoots: ['/s', '/w'] }, 'smoke', 'mnist', { row: 'mat-so-bibo', options: { alpha: 0 } },
     mat.variantConfig({ row: 'mat-so-bibo', options: { alpha: 0 } }, 'smoke', 'mnist'));
   assert.ok(dirs.read.includes('/s/smoke/mnist/mat-bibo') && dirs.read.includes('/s/smoke/mnist/mat-so-bibo'));
-  assert.match(dirs.write, /^\/w\/smoke\/mnist\/mat-so-bibo-[0-9a-f]{12}$/);
+  assert.match(dirs.write, /^\/w\/smoke\/mnist\/mat-bibo-[0-9a-f]{12}$/, 'an equal configuration shares its row\'s folder');
+  assert.equal(path.basename(dirs.write), mat.runFolderName('mat-bibo', mat.variantConfig('mat-bibo', 'smoke', 'mnist')));
 });
 
 test('change α and re-run: only the new variant computes, both coexist and appear in the table, a re-run computes nothing', async () => {
