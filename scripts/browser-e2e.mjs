@@ -231,6 +231,65 @@ async function checkNotebook(browser, server, token, name, opts) {
   return { name, ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures, info, pageErrors, shot };
 }
 
+const ABLATION_NOTEBOOK = '08-ablations.ipynb';
+const ALPHAS_LINE = /const alphas = \[([^\]]*)\];/;
+
+/**
+ * A researcher's edit, through Jupyter: open 08-ablations, add α = 2 to the parameters cell (in the page
+ * only; saving is off) and run all — the plan must list steps to compute and the table must show the new
+ * α beside the old ones; then the same edit in a fresh kernel must compute nothing (every variant cached).
+ */
+async function checkAblationEdit(browser, server, token) {
+  const src = join(NOTEBOOKS_DIR, ABLATION_NOTEBOOK);
+  const before = sha(src);
+  const failures = [];
+  const t0 = Date.now();
+  const pass = async (label) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.on('dialog', (d) => d.dismiss().catch(() => {}));
+    try {
+      await page.goto(`${server.base}/notebooks/${encodeURIComponent(ABLATION_NOTEBOOK)}?token=${token}`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => window.Jupyter?.notebook?._fully_loaded === true, null, { timeout: 60_000 });
+      const edited = await page.evaluate((pattern) => {
+        const re = new RegExp(pattern);
+        const cell = window.Jupyter.notebook.get_cells().find((c) => c.cell_type === 'code' && re.test(c.get_text()));
+        if (!cell) return false;
+        cell.set_text(cell.get_text().replace(re, (_, list) => `const alphas = [${list}, 2];`));
+        return true;
+      }, ALPHAS_LINE.source);
+      if (!edited) return { failures: [`${label}: no 'const alphas = [...]' line in a code cell`] };
+      const run = await runAllCells(page, 600_000);
+      const info = await inspectPage(page);
+      const texts = await page.evaluate(() => window.Jupyter.notebook.get_cells().map((c) => c.cell_type !== 'code' ? '' :
+        c.output_area.outputs.map((o) => o.text ?? o.data?.['text/html'] ?? o.data?.['text/plain'] ?? '').join('')));
+      await page.evaluate(() => window.Jupyter.notebook.kernel.kill()).catch(() => {});
+      const problems = [...(run.timedOut ? [`cells still running: ${run.pending.join(', ')}`] : []), ...(run.dead ? ['kernel disconnected'] : []), ...info.problems];
+      return { texts, failures: problems.map((p) => `${label}: ${p}`) };
+    } finally {
+      await context.close();
+    }
+  };
+  const planLine = (texts) => texts.map((t) => /(\d+) cached, (\d+) to compute/.exec(t)).find(Boolean);
+  const first = await pass('edited α, first run');
+  failures.push(...first.failures);
+  if (first.texts) {
+    const plan = planLine(first.texts);
+    if (!plan) failures.push('first run: no plan line ("N cached, M to compute")');
+    else if (Number(plan[2]) === 0) failures.push(`first run: the plan computes nothing for the new α (${plan[0]})`);
+    const table = first.texts.find((t) => /<table/.test(t) && /Accuracy \(%\) vs α/.test(t)) ?? '';
+    for (const [alpha, cell] of [['0.5', />\s*0\.50*\s*</], ['2', />\s*2(\.0+)?\s*</]]) if (!cell.test(table)) failures.push(`first run: the α table has no row for α = ${alpha}`);
+  }
+  const second = await pass('edited α, re-run');
+  failures.push(...second.failures);
+  if (second.texts) {
+    const plan = planLine(second.texts);
+    if (!plan || Number(plan[2]) !== 0) failures.push(`re-run: expected nothing to compute, plan says ${plan ? plan[0] : '(no plan line)'}`);
+  }
+  if (sha(src) !== before) failures.push(`${relative(PROJECT_ROOT, src)} was modified`);
+  return { name: `${ABLATION_NOTEBOOK} (α edited in the parameters cell, run twice)`, ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures };
+}
+
 /** Page-side: the visible charts of a loaded notebook, by tag (img = static PNG, svg = SVG), and its trust. */
 function inspectLoaded(page) {
   return page.evaluate(() => {
@@ -363,6 +422,12 @@ async function main() {
       console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${name}  ${fmtSeconds(r.seconds)}  ${what}  -> ${relative(PROJECT_ROOT, r.shot)}`);
       for (const f of r.failures) console.error(`    ${f.split('\n').join('\n    ')}`);
       if (!r.ok && r.pageErrors.length) console.error(`    page errors: ${r.pageErrors.slice(0, 5).join(' | ')}`);
+    }
+    if (names.includes(ABLATION_NOTEBOOK)) {
+      const r = await checkAblationEdit(browser, server, token);
+      results.push(r);
+      console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}  ${fmtSeconds(r.seconds)}`);
+      for (const f of r.failures) console.error(`    ${f.split('\n').join('\n    ')}`);
     }
     for (const r of await checkExecutedCopies(browser, server, token, names, env, opts.requireDeps)) {
       results.push(r);
