@@ -76,31 +76,24 @@ async function activate(name: BackendName): Promise<Omit<BackendInfo, 'skipped' 
   }
 }
 
-/** XNNPACK threads for wasm: MAT_WASM_THREADS, else one per core (at most 8, the build's pool size). */
-function wasmThreads(): number {
-  const env = process.env.MAT_WASM_THREADS;
-  if (env !== undefined) {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 1 || n > 8) throw new RangeError(`MAT_WASM_THREADS must be an integer 1..8, got '${env}'`);
-    return n;
-  }
-  return Math.min(8, Math.max(1, os.cpus().length));
+/** A thread count from an environment variable (an integer 1..max), else one per core, at most max. */
+function threadsFromEnv(variable: string, max: number): number {
+  const env = process.env[variable];
+  if (env === undefined) return Math.min(max, Math.max(1, os.cpus().length));
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new RangeError(`${variable} must be an integer 1..${max}, got '${env}'`);
+  return n;
 }
+
+/** XNNPACK threads for wasm: MAT_WASM_THREADS, else one per core (at most 8, the build's pool size). */
+const wasmThreads = () => threadsFromEnv('MAT_WASM_THREADS', 8);
 
 /**
  * libtorch intra-op threads: MAT_TORCH_THREADS, else one per core. Measured on this project's 2-vCPU machines
  * (BENCHMARKS.md): on a quiet machine 2 threads train SmallCNN 17–22 % faster than 1; under load from other
  * jobs 1 thread wins — set MAT_TORCH_THREADS=1 there. Evaluation workers always run 1 thread each.
  */
-function torchThreads(): number {
-  const env = process.env.MAT_TORCH_THREADS;
-  if (env !== undefined) {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`MAT_TORCH_THREADS must be an integer 1..256, got '${env}'`);
-    return n;
-  }
-  return Math.max(1, os.cpus().length);
-}
+const torchThreads = () => threadsFromEnv('MAT_TORCH_THREADS', 256);
 
 let current: BackendInfo | undefined;
 

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { fallbackCounts, loadTorchAddon, nativeKernels, resetFallbackCounts } from '../../src/backend/torch';
 import { relError } from '../helpers/compare';
+import { seededRandom } from '../../src/analysis/random';
 
 // Kernel parity: every native kernel of the torch backend against the pure-JS cpu backend's, on the same
 // seeded inputs (random shapes, strides 1 / 2, SAME / VALID, batch 1 and > 1). Floats: relative error
@@ -14,20 +15,10 @@ const addon = loadTorchAddon();
 const missing = 'error' in addon ? addon.error : undefined;
 const skip = missing && process.env.MAT_REQUIRE_TORCH !== '1' ? `torch backend unavailable: ${missing}` : false;
 
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 let seed = 1;
 /** a float tensor of the given shape with values uniform in [lo, hi), the same on every backend */
 function data(shape: number[], lo = -1, hi = 1): Float32Array {
-  const next = random(seed++);
+  const next = seededRandom(seed++);
   return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * next());
 }
 const t = (shape: number[], lo?: number, hi?: number) => { const d = data(shape, lo, hi); return () => tf.tensor(d, shape); };
