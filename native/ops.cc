@@ -70,9 +70,9 @@ Outs conv2dBackpropInput(const Inputs& in, const Args& a) {
   int64_t n = a.i(8), h = a.i(9), w = a.i(10), c = a.i(11);
   const at::Tensor& dy = T(in, 0);
   // only the input's sizes are read for the input gradient: an uninitialised tensor stands in for it
-  at::Tensor shapeOnly = at::empty({n, c, h + win.top + win.bottom, w + win.left + win.right},
-                                   dy.options().memory_format(at::MemoryFormat::ChannelsLast));
-  if (win.symmetric()) shapeOnly = at::empty({n, c, h, w}, dy.options().memory_format(at::MemoryFormat::ChannelsLast));
+  // the input as convolved: explicitly padded when the padding is asymmetric
+  int64_t hin = win.symmetric() ? h : h + win.top + win.bottom, win_ = win.symmetric() ? w : w + win.left + win.right;
+  at::Tensor shapeOnly = at::empty({n, c, hin, win_}, dy.options().memory_format(at::MemoryFormat::ChannelsLast));
   auto grads = at::convolution_backward(nchw(dy), shapeOnly, oihw(T(in, 1)), c10::nullopt, win.stride, win.padding(),
                                         win.dilation, false, {0, 0}, 1, {true, false, false});
   return one(nhwc(win.unpadded(std::get<0>(grads), h, w)));

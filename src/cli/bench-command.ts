@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   assertSameWrn, benchSweep, best, measureThroughput, type BackendBenchResult, type PeerEntry, type SweepResult,
-  type ThroughputResult, type TorchWrnPeerResult, type Unavailable,
+  type TorchWrnPeerResult,
 } from '../bench';
 import { WRN_CPU_DEFAULT } from '../models';
 import { backendInfo, describeBackend, fallbackCounts, loadTorchAddon, resetFallbackCounts } from '../backend';
@@ -124,17 +124,4 @@ export function formatSummary(result: SweepResult): string {
   lines.push(fallbacks.length === 0 ? '  cpu fallbacks hit in the timed steps: none' :
     `  cpu fallbacks hit in the timed steps: ${fallbacks.map((r) => `${r.backend}/${r.threads}t ${Object.keys(r.fallbacks).join(', ')}`).join('; ')}`);
   return `${lines.join('\n')}\n`;
-}
-
-/** The PyTorch WRN line and the tfjs/torch ratio line (kept for callers of the single-backend format). */
-export function formatTorchWrnLines(
-  wrn: Pick<ThroughputResult, 'trainImagesPerSecond' | 'pgdStepImagesPerSecond'>,
-  torch: TorchWrnPeerResult | Unavailable,
-): string {
-  if ('unavailable' in torch) return `PyTorch WRN peer: ${torch.unavailable}\n`;
-  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
-  return `torch ${torch.version} (${torch.threads} threads)  ${torch.arch} (${torch.parameters} params + ${torch.bnStatistics} BN statistics) ` +
-    `batch ${torch.batchSize}: train ${torch.trainImagesPerSecond} img/s, input-gradient ${torch.inputGradientImagesPerSecond} img/s\n` +
-    `ratio tfjs/torch wrn: train ${ratio(wrn.trainImagesPerSecond.median, torch.trainImagesPerSecond)}, ` +
-    `input-gradient ${ratio(wrn.pgdStepImagesPerSecond.median, torch.inputGradientImagesPerSecond)}\n`;
 }

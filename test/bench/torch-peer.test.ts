@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useTestBackend } from '../helpers/backend';
 import { assertSameWrn, parseTorchSmallCnnLine, parseTorchWrnLine, type TorchWrnPeerResult } from '../../src/bench';
-import { formatTorchWrnLines } from '../../src/cli/bench-command';
+import { formatSummary } from '../../src/cli/bench-command';
 import { createClassifier, WRN_CPU_DEFAULT } from '../../src/models';
 
 before(async () => {
@@ -49,13 +49,22 @@ test('assertSameWrn fails loudly, naming both counts, when the networks differ',
   assert.throws(() => assertSameWrn(tfjs, torchWrn({ batchSize: 128 })), /batch tfjs 32 vs torch 128/);
 });
 
-test('formatTorchWrnLines prints the torch WRN figures and the tfjs/torch ratios, or why the peer is unavailable', () => {
+test('formatSummary compares the best setting of each backend with PyTorch\'s best, and names fallbacks', () => {
   const sample = (median: number) => ({ median, min: median, max: median, samples: [median] });
-  const wrn = { trainImagesPerSecond: sample(125), pgdStepImagesPerSecond: sample(305) };
-  const lines = formatTorchWrnLines(wrn, torchWrn()).trimEnd().split('\n');
-  assert.equal(lines.length, 2);
-  assert.equal(lines[0], 'torch 1.13.0a0 (2 threads)  wrn_16_1 (179226 params + 928 BN statistics) batch 32: train 250 img/s, input-gradient 610 img/s');
-  assert.equal(lines[1], 'ratio tfjs/torch wrn: train 0.50, input-gradient 0.50');
-  assert.equal(formatTorchWrnLines(wrn, { unavailable: 'python3-torch is not installed (apt-get install python3-torch)' }),
-    'PyTorch WRN peer: python3-torch is not installed (apt-get install python3-torch)\n');
+  const ours = (backend: string, threads: number, train: number, pgd: number, fallbacks: Record<string, number> = {}) => ({
+    backend, threads, description: backend, fallbacks,
+    smallcnn: { arch: 'smallcnn', modelName: 'smallcnn', batchSize: 128, parameters: 1, trainableParameters: 1, trainImagesPerSecond: sample(train), pgdStepImagesPerSecond: sample(pgd) },
+  });
+  const peer = (threads: number, train: number, pgd: number) => ({
+    peer: 'pytorch' as const, threads, smallcnn: { version: '1.13', threads, trainImagesPerSecond: train, pgdStepImagesPerSecond: pgd },
+  });
+  const text = formatSummary({
+    ours: [ours('torch', 1, 1500, 2000), ours('torch', 2, 1800, 1900), ours('wasm', 1, 400, 700, { Atanh: 3 })],
+    unavailable: [], peer: [peer(1, 1100, 1500), peer(2, 2000, 2500)],
+  });
+  const lines = text.trimEnd().split('\n');
+  assert.match(lines[1], /SmallCNN train +torch 1800 \(2 t\) = 0\.90×, wasm 400 \(1 t\) = 0\.20× +vs PyTorch 2000 \(2 t\)/);
+  assert.match(lines[2], /SmallCNN PGD step +torch 2000 \(1 t\) = 0\.80×, wasm 700 \(1 t\) = 0\.28× +vs PyTorch 2500 \(2 t\)/);
+  assert.equal(lines.length, 4, 'no WRN lines without WRN figures');
+  assert.match(lines[3], /cpu fallbacks hit in the timed steps: wasm\/1t Atanh/);
 });
