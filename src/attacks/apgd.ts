@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { AttackTarget, LinfBallOptions } from './types';
+import type { AdaptiveLoss, AttackTarget, LinfBallOptions } from './types';
 import { checkInteger, checkNumber, resolveLinfPreset } from './options';
 import { checkBatch, perSample, rowMaxAbs, scatterRows, trueIndices, whereRows } from './batch';
 import { valueAndGradWithAux } from './gradients';
@@ -24,7 +24,8 @@ export const apgdDefaults = { preset: 'cifar10', nIter: 100, restarts: 1, rho: 0
 
 export const APGD_KEYS = ['preset', 'epsilon', 'nIter', 'restarts', 'rho', 'momentum', 'seed'] as const;
 
-export type ApgdLoss = 'ce' | 'dlr' | 'dlr-targeted';
+/** The loss APGD maximises: AutoAttack's three, or a caller's per-sample objective (the defence's own, §4.4). */
+export type ApgdLoss = 'ce' | 'dlr' | 'dlr-targeted' | AdaptiveLoss;
 
 export interface ApgdParams {
   epsilon: number;
@@ -86,12 +87,14 @@ function apgdSingleRun(
 ): RunResult {
   const n = x.shape[0];
   const { lo, hi } = linfBox(x, p.epsilon);
-  const lossOf = (z: tf.Tensor2D): tf.Tensor1D =>
-    loss === 'ce' ? crossEntropyPerSample(z, y) : loss === 'dlr' ? dlrLoss(z, y) : targetedDlrLoss(z, y, yTarget as tf.Tensor1D);
+  const lossOf = (xx: tf.Tensor4D, z: tf.Tensor2D): tf.Tensor1D =>
+    typeof loss === 'function' ? loss(xx, x, y)
+      : loss === 'ce' ? crossEntropyPerSample(z, y) : loss === 'dlr' ? dlrLoss(z, y) : targetedDlrLoss(z, y, yTarget as tf.Tensor1D);
   const evalAt = (xa: tf.Tensor4D) => {
     const r = valueAndGradWithAux((xx: tf.Tensor4D) => {
       const z = model.logits(xx, false);
-      const l = lossOf(z);
+      const l = lossOf(xx, z);
+      if (l.rank !== 1 || l.shape[0] !== n) throw new TypeError(`apgd: the loss must return one value per sample ([${n}]), got [${l.shape}]`);
       return { value: l.sum() as tf.Scalar, aux: [l, z] as [tf.Tensor1D, tf.Tensor2D] };
     }, xa);
     r.value.dispose();
@@ -216,7 +219,7 @@ export function runApgd(
   });
   const minClasses = loss === 'dlr' ? 3 : loss === 'dlr-targeted' ? 4 : 2;
   if (clean.numClasses < minClasses) {
-    throw new RangeError(`${attack}: the ${loss} loss needs at least ${minClasses} classes, got ${clean.numClasses}`);
+    throw new RangeError(`${attack}: the ${String(loss)} loss needs at least ${minClasses} classes, got ${clean.numClasses}`);
   }
   const robust = clean.robust;
   const nTargets = Math.min(nTargetClasses, clean.numClasses - 1);

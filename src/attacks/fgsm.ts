@@ -28,5 +28,6 @@ export function fgsm(model: AttackTarget, x: tf.Tensor4D, y: tf.Tensor1D, option
     randomStart: false,
     restarts: 1,
     seed,
+    bestIterate: false, // one step from x: the result is the only iterate
   });
 }

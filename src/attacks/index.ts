@@ -17,6 +17,7 @@ export { apgdCheckpoints, apgdDefaults, type ApgdOptions } from './apgd';
 export { apgdCe, type ApgdCeOptions } from './apgd-ce';
 export { apgdDlr, type ApgdDlrOptions } from './apgd-dlr';
 export { apgdT, apgdTDefaults, type ApgdTOptions } from './apgd-t';
+export { apgdAdaptive, type ApgdAdaptiveOptions } from './apgd-adaptive';
 export { cwL2, cwL2Defaults, cwL2FoolboxDefaults, type CwL2Options } from './cw-l2';
 export { ddn, ddnDefaults, type DdnOptions } from './ddn';
 export { square, type SquareOptions } from './square';

@@ -20,18 +20,22 @@ export interface LinfPgdParams {
   randomStart: boolean;
   restarts: number;
   seed: number;
+  /** an example counts as broken when any iterate succeeded: that iterate is returned (default true) */
+  bestIterate: boolean;
 }
 
 /** Defaults besides the preset's ε / step / steps (torchattacks PGD: random_start=True). */
-export const pgdDefaults = { preset: 'cifar10', randomStart: true, restarts: 1, seed: 0 } as const;
+export const pgdDefaults = { preset: 'cifar10', randomStart: true, restarts: 1, seed: 0, bestIterate: true } as const;
 
-const PGD_KEYS = ['preset', 'epsilon', 'stepSize', 'steps', 'randomStart', 'restarts', 'seed', 'target'] as const;
+const PGD_KEYS = ['preset', 'epsilon', 'stepSize', 'steps', 'randomStart', 'restarts', 'seed', 'bestIterate', 'target'] as const;
 
 /** Resolves the PGD-family options against the preset (explicit keys win) and validates them. */
 export function resolvePgdParams(attack: string, o: PgdCommonOptions): LinfPgdParams {
   const preset = resolveLinfPreset(o.preset);
   const randomStart = o.randomStart ?? pgdDefaults.randomStart;
   if (typeof randomStart !== 'boolean') throw new TypeError(`${attack}: randomStart must be a boolean`);
+  const bestIterate = o.bestIterate ?? pgdDefaults.bestIterate;
+  if (typeof bestIterate !== 'boolean') throw new TypeError(`${attack}: bestIterate must be a boolean`);
   return {
     epsilon: checkNumber(attack, 'epsilon', o.epsilon ?? preset.epsilon, 0),
     stepSize: checkNumber(attack, 'stepSize', o.stepSize ?? preset.stepSize, 0),
@@ -39,6 +43,7 @@ export function resolvePgdParams(attack: string, o: PgdCommonOptions): LinfPgdPa
     randomStart,
     restarts: checkInteger(attack, 'restarts', o.restarts ?? pgdDefaults.restarts, 1),
     seed: checkInteger(attack, 'seed', o.seed ?? pgdDefaults.seed, 0),
+    bestIterate,
   };
 }
 
@@ -46,7 +51,8 @@ export function resolvePgdParams(attack: string, o: PgdCommonOptions): LinfPgdPa
  * PGD L∞ (Madry et al. 2018, "Towards Deep Learning Models Resistant to Adversarial Attacks"), images in [0,1].
  * Untargeted: maximises CE(f(x'), y); targeted: minimises CE(f(x'), t). Fixed-ε: the result lies in
  * B∞(x, ε) ∩ [0,1]. Defaults: preset 'cifar10' (ε = 8/255, α = 2/255, 20 steps; 'mnist': 0.3, 0.01, 40),
- * uniform random start, 1 restart, seed 0.
+ * uniform random start, 1 restart, seed 0, and the first successful iterate kept (`bestIterate`: an
+ * adversarial found on the way is not lost by later steps; false returns the last iterate, as Madry et al.).
  *
  * @example const xAdv = pgd(model, x, y, { preset: 'mnist' });
  */
@@ -89,6 +95,6 @@ export function runLinfPgd(
 ): tf.Tensor4D {
   return linfPgd(objective, x, {
     budget: p, start: p.randomStart ? 'uniform' : 'none', seed: (r) => streamSeed(p.seed, r), restarts: p.restarts,
-    success: (xAdv) => success(model.logits(xAdv, false)),
+    success: (xAdv) => success(model.logits(xAdv, false)), keepSuccessful: p.bestIterate,
   });
 }

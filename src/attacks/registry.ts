@@ -6,6 +6,7 @@ import { adaptivePgd, type AdaptivePgdOptions } from './adaptive-pgd';
 import { apgdCe, type ApgdCeOptions } from './apgd-ce';
 import { apgdDlr, type ApgdDlrOptions } from './apgd-dlr';
 import { apgdT, type ApgdTOptions } from './apgd-t';
+import { apgdAdaptive, type ApgdAdaptiveOptions } from './apgd-adaptive';
 import { cwL2, type CwL2Options } from './cw-l2';
 import { ddn, type DdnOptions } from './ddn';
 import { square, type SquareOptions } from './square';
@@ -18,6 +19,7 @@ export interface AttackOptionsMap {
   'apgd-ce': ApgdCeOptions;
   'apgd-dlr': ApgdDlrOptions;
   'apgd-t': ApgdTOptions;
+  'apgd-adaptive': ApgdAdaptiveOptions;
   'cw-l2': CwL2Options;
   ddn: DdnOptions;
   square: SquareOptions;
@@ -30,6 +32,8 @@ export interface AttackEntry<O> {
   kind: AttackKind;
   /** threat-model norm */
   norm: 'linf' | 'l2';
+  /** its `loss` option is the evaluated model's adaptive objective (§4.4), built per model by the evaluator */
+  adaptive?: true;
   run: Attack<O>;
 }
 
@@ -37,10 +41,11 @@ export interface AttackEntry<O> {
 export const attacks: { readonly [N in AttackName]: AttackEntry<AttackOptionsMap[N]> } = {
   fgsm: { kind: 'fixed-epsilon', norm: 'linf', run: fgsm },
   pgd: { kind: 'fixed-epsilon', norm: 'linf', run: pgd },
-  'adaptive-pgd': { kind: 'fixed-epsilon', norm: 'linf', run: adaptivePgd },
+  'adaptive-pgd': { kind: 'fixed-epsilon', norm: 'linf', run: adaptivePgd, adaptive: true },
   'apgd-ce': { kind: 'fixed-epsilon', norm: 'linf', run: apgdCe },
   'apgd-dlr': { kind: 'fixed-epsilon', norm: 'linf', run: apgdDlr },
   'apgd-t': { kind: 'fixed-epsilon', norm: 'linf', run: apgdT },
+  'apgd-adaptive': { kind: 'fixed-epsilon', norm: 'linf', run: apgdAdaptive, adaptive: true },
   'cw-l2': { kind: 'minimization', norm: 'l2', run: cwL2 },
   ddn: { kind: 'minimization', norm: 'l2', run: ddn },
   square: { kind: 'fixed-epsilon', norm: 'linf', run: square },

@@ -57,6 +57,8 @@ export interface PgdCommonOptions extends LinfBallOptions {
   randomStart?: boolean;
   /** independent runs; per sample the best is kept (a successful one, else the highest loss) */
   restarts?: number;
+  /** keep, per sample, the first iterate that succeeded instead of the last one (default true) */
+  bestIterate?: boolean;
 }
 
 /**

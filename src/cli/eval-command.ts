@@ -92,7 +92,7 @@ function attackOptionsFromFlags(v: Record<string, unknown>): Partial<Record<Atta
   const pgdLike = def({ steps, stepSize, restarts });
   const apgd = def({ nIter: apgdIters, restarts });
   const out: Partial<Record<AttackName, Record<string, unknown>>> = {
-    pgd: pgdLike, 'adaptive-pgd': pgdLike, 'apgd-ce': apgd, 'apgd-dlr': apgd, 'apgd-t': apgd,
+    pgd: pgdLike, 'adaptive-pgd': pgdLike, 'apgd-ce': apgd, 'apgd-dlr': apgd, 'apgd-t': apgd, 'apgd-adaptive': apgd,
     'cw-l2': def({ steps: cwSteps, binarySearchSteps: cwBinary, learningRate: cwLr }), ddn: def({ steps: ddnSteps }),
   };
   return Object.fromEntries(Object.entries(out).filter(([, o]) => Object.keys(o as object).length > 0));

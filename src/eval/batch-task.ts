@@ -5,7 +5,7 @@
  * minimisation results are classified as returned and their L2 distance measured.
  */
 import * as tf from '@tensorflow/tfjs';
-import { runAttack, type AttackTarget } from '../attacks';
+import { attacks, runAttack, type AttackTarget } from '../attacks';
 import { adaptiveObjective, type DisposableAdaptiveLoss } from '../attacks/adaptive-objectives';
 import { projectToLinfBall } from '../threat';
 import type { AttackStepSpec } from './plan';
@@ -38,7 +38,7 @@ export interface TaskResult {
 export function runStepAttack(model: EvalModel, step: AttackStepSpec, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor4D {
   let loss: DisposableAdaptiveLoss | undefined;
   const options: Record<string, unknown> = { ...step.options };
-  if (step.attack === 'adaptive-pgd' && step.objective !== undefined) {
+  if (attacks[step.attack].adaptive && step.objective !== undefined) {
     loss = adaptiveObjective(step.objective.name, model, step.objective.options);
     options.loss = loss;
   }

@@ -126,7 +126,7 @@ export function evaluationPlan(options: PlanOptions = {}): EvaluationPlan {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
 
   let objective = options.objective;
-  if (objective === undefined && names.includes('adaptive-pgd')) {
+  if (objective === undefined && names.some((n) => isAttackName(n) && attacks[n].adaptive)) {
     objective = options.method === undefined ? { name: 'ce', options: {} } : adaptiveObjectiveForMethod(options.method, options.methodSettings);
   }
   if (objective !== undefined && !adaptiveObjectiveNames.includes(objective.name)) {
@@ -143,7 +143,7 @@ export function evaluationPlan(options: PlanOptions = {}): EvaluationPlan {
         key: `${attack}@${epsilonLabel(epsilon)}`, attack, kind: 'fixed-epsilon', norm: attacks[attack].norm, epsilon,
         options: fixedOptions(attack, preset, epsilon, attackOptions[attack] ?? {}),
       };
-      if (attack === 'adaptive-pgd') step.objective = objective;
+      if (attacks[attack].adaptive) step.objective = objective;
       fixed.push(step);
     }
   }

@@ -14,7 +14,7 @@ import { wilsonInterval } from '../eval/binomial-interval';
 import { writeJsonAtomic } from '../io/json';
 import { provenance, type Provenance } from '../io/provenance';
 import { toCsv } from '../tables';
-import { adaptiveSteps, apgdSteps, tablePgdStep, type EvalStepSpec, type SuiteContext } from './eval-suites';
+import { headlineAttack, type EvalStepSpec, type SuiteContext } from './eval-suites';
 import { ensureEvaluatedSteps, type FixedEpsilonOutcome } from './evaluate-step';
 import { missingStepsError, PipelinePlan } from './plan';
 import { datasetBudget, profileDefinition, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
@@ -59,10 +59,10 @@ interface AblationAttack { title(budget: DatasetBudget): string; spec(budget: Da
 
 /** The attacks `attacks` accepts (the Table 2 / Table 4 steps, so the rows' cached evaluations are reused). */
 export const ABLATION_ATTACKS = {
-  pgd: { title: (b) => `PGD-${b.eval.pgd.steps}`, spec: (b) => tablePgdStep(b) },
-  'adaptive-pgd': { title: (b) => `adaptive PGD-${b.eval.pgd.steps}`, spec: (b, c) => adaptiveSteps(b, c)[1] },
-  'apgd-ce': { title: () => 'APGD-CE', spec: (b) => apgdSteps(b)[0] },
-  'apgd-dlr': { title: () => 'APGD-DLR', spec: (b) => apgdSteps(b)[1] },
+  pgd: { title: (b) => `PGD-${b.eval.pgd.steps}`, spec: (b, c) => headlineAttack(b, 'pgd').spec(c) },
+  'adaptive-pgd': { title: (b) => `adaptive PGD-${b.eval.pgd.steps}`, spec: (b, c) => headlineAttack(b, 'adaptive-pgd').spec(c) },
+  'apgd-ce': { title: () => 'APGD-CE', spec: (b, c) => headlineAttack(b, 'apgd-ce').spec(c) },
+  'apgd-dlr': { title: () => 'APGD-DLR', spec: (b, c) => headlineAttack(b, 'apgd-dlr').spec(c) },
 } as const satisfies Record<string, AblationAttack>;
 export type AblationAttackName = keyof typeof ABLATION_ATTACKS;
 

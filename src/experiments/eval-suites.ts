@@ -51,7 +51,10 @@ export function tablePgdStep(budget: DatasetBudget): EvalStepSpec {
   const p = budget.eval.pgd;
   return {
     key: `pgd@${epsilonLabel(p.epsilon)}`, attack: 'pgd', kind: 'fixed-epsilon', epsilon: p.epsilon,
-    options: { epsilon: p.epsilon, stepSize: p.stepSize, steps: p.steps, restarts: p.restarts, randomStart: true, seed: 0 },
+    options: {
+      epsilon: p.epsilon, stepSize: p.stepSize, steps: p.steps, restarts: p.restarts, randomStart: true, seed: 0,
+      ...(p.bestIterate !== undefined ? { bestIterate: p.bestIterate } : {}),
+    },
     ...subsetOf(budget, budget.eval.subset), sanity: true,
   };
 }
@@ -106,15 +109,67 @@ export function mmcComparisonSteps(budget: DatasetBudget): MmcStepColumn[] {
   return out;
 }
 
-/** APGD-CE and APGD-DLR (Croce & Hein 2020) at the table's ε on the table's subset: parameter-free checks of PGD. */
-export function apgdSteps(budget: DatasetBudget): EvalStepSpec[] {
+/** The headline attacks, in column order (see {@link headlineAttacks}). */
+export const HEADLINE_ATTACK_IDS = ['pgd', 'adaptive-pgd', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'apgd-adaptive', 'square'] as const;
+export type HeadlineAttackId = (typeof HEADLINE_ATTACK_IDS)[number];
+
+/** One attack of the headline evaluation: its column title, its step key, and its step for a model. */
+export interface HeadlineAttack {
+  id: HeadlineAttackId;
+  column: string;
+  key: string;
+  /** the step for a model (adaptive attacks build their objective from the model's method and settings) */
+  spec(context: SuiteContext): EvalStepSpec;
+}
+
+/**
+ * The attacks every row faces at the table ε, all on the table's subset so that a per-example worst case
+ * exists: Table 2's PGD (with the sanity checks), adaptive PGD on the defence's own loss with the same budget
+ * (the paper's §4.4 protocol), APGD-CE and APGD-DLR; with `budget.eval.autoAttack` also APGD-T, APGD on the
+ * defence's own loss (AutoAttack's schedule on Table 4's objective) and Square (gradient-free: the check
+ * that settles gradient masking without trusting gradients). PGD-family attacks keep the first adversarial
+ * iterate of a run, APGD and Square the best, so no adversarial found on the way is lost.
+ */
+export function headlineAttacks(budget: DatasetBudget): HeadlineAttack[] {
   const pgd = tablePgdStep(budget);
   const epsilon = pgd.epsilon!;
-  return (['apgd-ce', 'apgd-dlr'] as const).map((attack) => ({
-    key: `${attack}@${epsilonLabel(epsilon)}`, attack, kind: 'fixed-epsilon' as const, epsilon,
-    options: { epsilon, nIter: budget.eval.apgd.nIter, restarts: 1, seed: 0 },
-    ...subsetOf(budget, budget.eval.subset),
-  }));
+  const steps = budget.eval.pgd.steps;
+  const auto = budget.eval.autoAttack;
+  const at = (attack: string) => `${attack}@${epsilonLabel(epsilon)}`;
+  const common = { kind: 'fixed-epsilon' as const, epsilon, ...subsetOf(budget, budget.eval.subset) };
+  const apgd = { epsilon, nIter: budget.eval.apgd.nIter, restarts: budget.eval.apgd.restarts ?? 1, seed: 0 };
+  const objectiveOf = (context: SuiteContext) => {
+    const o = adaptiveObjectiveForMethod(context.method, context.settings);
+    return { name: o.name, options: { ...o.options } };
+  };
+  const list: HeadlineAttack[] = [
+    { id: 'pgd', column: `PGD-${steps}`, key: pgd.key, spec: () => pgd },
+    {
+      id: 'adaptive-pgd', column: `Adaptive PGD-${steps}`, key: adaptivePgdKey(budget),
+      spec: (c) => ({ ...pgd, key: adaptivePgdKey(budget), attack: 'adaptive-pgd', sanity: false, objective: objectiveOf(c) }),
+    },
+    { id: 'apgd-ce', column: 'APGD-CE', key: at('apgd-ce'), spec: () => ({ key: at('apgd-ce'), attack: 'apgd-ce', options: apgd, ...common }) },
+    { id: 'apgd-dlr', column: 'APGD-DLR', key: at('apgd-dlr'), spec: () => ({ key: at('apgd-dlr'), attack: 'apgd-dlr', options: apgd, ...common }) },
+  ];
+  if (auto === undefined) return list;
+  const targeted = { ...apgd, restarts: 1, nTargetClasses: auto.nTargetClasses };
+  const square = { epsilon, nQueries: auto.squareQueries, seed: 0 };
+  list.push(
+    { id: 'apgd-t', column: 'APGD-T', key: at('apgd-t'), spec: () => ({ key: at('apgd-t'), attack: 'apgd-t', options: targeted, ...common }) },
+    {
+      id: 'apgd-adaptive', column: 'APGD (adaptive)', key: at('apgd-adaptive'),
+      spec: (c) => ({ key: at('apgd-adaptive'), attack: 'apgd-adaptive', options: apgd, ...common, objective: objectiveOf(c) }),
+    },
+    { id: 'square', column: `Square-${auto.squareQueries}`, key: at('square'), spec: () => ({ key: at('square'), attack: 'square', options: square, ...common }) },
+  );
+  return list;
+}
+
+/** One headline attack by id (RangeError when the budget does not run it). */
+export function headlineAttack(budget: DatasetBudget, id: HeadlineAttackId): HeadlineAttack {
+  const found = headlineAttacks(budget).find((a) => a.id === id);
+  if (found === undefined) throw new RangeError(`this budget does not run '${id}' (it runs ${headlineAttacks(budget).map((a) => a.id).join(', ')})`);
+  return found;
 }
 
 /** The key of Table 4's adaptive PGD step (the table's PGD budget, the model's own loss). */
@@ -122,17 +177,9 @@ export function adaptivePgdKey(budget: DatasetBudget): string {
   return `adaptive-pgd@${epsilonLabel(budget.eval.pgd.epsilon)}`;
 }
 
-/**
- * Table 4 and the attack summary: the table's PGD, adaptive PGD (same budget) maximising the model's own
- * training loss, and APGD-CE / APGD-DLR — all on the same examples, so a per-example worst case exists.
- */
+/** Table 4 and the attack summary: every headline attack, on the same examples (a per-example worst case exists). */
 export function adaptiveSteps(budget: DatasetBudget, context: SuiteContext): EvalStepSpec[] {
-  const pgd = tablePgdStep(budget);
-  const objective = adaptiveObjectiveForMethod(context.method, context.settings);
-  return [pgd, {
-    ...pgd, key: adaptivePgdKey(budget), attack: 'adaptive-pgd', sanity: false,
-    objective: { name: objective.name, options: { ...objective.options } },
-  }, ...apgdSteps(budget)];
+  return headlineAttacks(budget).map((a) => a.spec(context));
 }
 
 /** The steps of a suite (unknown names throw a RangeError naming the valid ones). */

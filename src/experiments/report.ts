@@ -19,7 +19,7 @@ import {
 } from '../tables';
 import { setColumnDecimals } from '../tables/format';
 import { DATASETS as PAPER_DATASET_COLUMNS } from '../tables/paper-numbers';
-import { adaptivePgdKey, apgdSteps, epsilonLabel, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
+import { adaptivePgdKey, epsilonLabel, headlineAttacks, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
 import type { EvalOutcome, FixedEpsilonOutcome, MinimizationOutcome } from './evaluate-step';
 import type { FeatureAnalysis } from './feature-step';
 import { datasetBudget, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
@@ -373,8 +373,32 @@ export function table3Chart(results: ExperimentResults, budget: DatasetBudget, d
 
 // ---- Table 4 -------------------------------------------------------------------------------------
 
-/** Table 4: PGD vs adaptive PGD (same budget) for TRADES and the MAT variants. */
+/** The key of APGD on the defence's own objective when the budget runs it (Table 4's stronger adaptive column). */
+function apgdAdaptiveKey(budget: DatasetBudget): string | undefined {
+  return headlineAttacks(budget).find((a) => a.id === 'apgd-adaptive')?.key;
+}
+
+/** Title of Table 4's extra column: APGD (100 iterations, restarts) on the defence's own objective (ours only). */
+export const TABLE4_APGD_COLUMN = 'APGD-adaptive';
+
+/**
+ * Table 4: PGD vs adaptive PGD (same budget: the paper's protocol) for TRADES and the MAT variants; where the
+ * budget runs it, APGD on the same objective beside them (ours only: the paper has no such column).
+ */
 export function table4Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
+  const frame = table4PaperProtocolFrame(results, budget, dataset);
+  const key = apgdAdaptiveKey(budget);
+  if (key === undefined) return frame;
+  const values = TABLE4_ROW_KEYS.map((row) => {
+    const o = fixed(results[row], key);
+    return o === undefined ? undefined : 100 * o.robustAccuracy;
+  });
+  const columns = [...(frame.columns as string[]).map(String), `${datasetTitle(dataset)} ${TABLE4_APGD_COLUMN}`];
+  const rows = frameRows(frame).map((r, i) => [...r, values[i]]);
+  return frameOf(columns, rows, { ...columnDecimals(frame), [columns[columns.length - 1]]: 2 });
+}
+
+function table4PaperProtocolFrame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
   const col = paperDatasetColumn(dataset);
   const pgd = tablePgdStep(budget).key, adaptive = adaptivePgdKey(budget);
   const ours: AdaptiveAttackResults = {};
@@ -389,7 +413,7 @@ export function table4Frame(results: ExperimentResults, budget: DatasetBudget, d
 }
 
 export function table4Chart(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): ChartSpec {
-  const pgd = tablePgdStep(budget).key, adaptive = adaptivePgdKey(budget);
+  const pgd = tablePgdStep(budget).key, adaptive = adaptivePgdKey(budget), apgdKey = apgdAdaptiveKey(budget);
   const bars: AblationBar[] = [];
   const paperCol = chartPaperColumn(dataset);
   for (const row of TABLE4_ROW_KEYS) {
@@ -397,25 +421,21 @@ export function table4Chart(results: ExperimentResults, budget: DatasetBudget, d
     const paper = paperCol ? PAPER_TABLE4[row][paperCol] : undefined;
     if (p) bars.push({ defense: rowLabel(results, row), metric: 'PGD', ...withInterval(p.robustAccuracy, p.examples), paper: paperNumber(paper?.PGD, 0.01) });
     if (a) bars.push({ defense: rowLabel(results, row), metric: 'Adaptive-PGD', ...withInterval(a.robustAccuracy, a.examples), paper: paperNumber(paper?.['Adaptive-PGD'], 0.01) });
+    const strong = apgdKey === undefined ? undefined : fixed(results[row], apgdKey);
+    if (strong) bars.push({ defense: rowLabel(results, row), metric: TABLE4_APGD_COLUMN, ...withInterval(strong.robustAccuracy, strong.examples) });
   }
   return ablationBarsSpec(bars, {
-    title: `Table 4 (${datasetTitle(dataset)}): PGD-${budget.eval.pgd.steps} vs adaptive PGD-${budget.eval.pgd.steps} (ε = ${epsilonLabel(budget.eval.pgd.epsilon)}, L∞)`,
+    title: `Table 4 (${datasetTitle(dataset)}): PGD-${budget.eval.pgd.steps} vs adaptive PGD-${budget.eval.pgd.steps}` +
+      `${apgdKey ? ` and APGD-${budget.eval.apgd.nIter} on the same objective` : ''} (ε = ${epsilonLabel(budget.eval.pgd.epsilon)}, L∞)`,
     subtitle: [sizesNote(bars, 'test images'), ACCURACY_INTERVAL_NOTE, paperCol ? PAPER_MARK_NOTE : undefined].filter(Boolean).join('; '),
   });
 }
 
 // ---- attack summary (ours only) --------------------------------------------------------------------
 
-/** The fixed-ε attacks of the summary, in column order: Table 2's PGD, adaptive PGD, APGD-CE, APGD-DLR. */
+/** The fixed-ε attacks of the summary, in column order: the headline attacks of the budget (eval-suites.ts). */
 export function summaryAttackKeys(budget: DatasetBudget): Array<{ column: string; key: string }> {
-  const steps = budget.eval.pgd.steps;
-  const [apgdCe, apgdDlr] = apgdSteps(budget);
-  return [
-    { column: `PGD-${steps}`, key: tablePgdStep(budget).key },
-    { column: `Adaptive PGD-${steps}`, key: adaptivePgdKey(budget) },
-    { column: 'APGD-CE', key: apgdCe.key },
-    { column: 'APGD-DLR', key: apgdDlr.key },
-  ];
+  return headlineAttacks(budget).map(({ column, key }) => ({ column, key }));
 }
 
 /**
@@ -434,12 +454,12 @@ export function worstCaseAccuracy(outcomes: ReadonlyArray<FixedEpsilonOutcome | 
 
 /**
  * The headline of a reproduction (no paper counterpart): per row, clean accuracy (full test set) and robust
- * accuracy (%) under PGD, adaptive PGD, APGD-CE and APGD-DLR at the table ε on one seeded subset, the
- * per-example worst case over the four, and the sanity checks of the PGD that warned.
+ * accuracy (%) under every headline attack at the table ε on one seeded subset of n examples, the per-example
+ * worst case over all of them with its Wilson 95 % interval, and the sanity checks of the PGD that warned.
  */
 export function attackSummaryFrame(results: ExperimentResults, budget: DatasetBudget, rows: readonly RowKey[] = Object.keys(ROWS) as RowKey[]): DataFrame {
   const attacks = summaryAttackKeys(budget);
-  const columns = ['Defense', 'Clean', ...attacks.map((a) => a.column), 'Worst case', 'Sanity warnings'];
+  const columns = ['Defense', 'Clean', ...attacks.map((a) => a.column), 'Worst case', 'Worst case 95 % CI', 'n', 'Sanity warnings'];
   const table: unknown[][] = [];
   for (const row of rows) {
     const r = results[row];
@@ -447,12 +467,16 @@ export function attackSummaryFrame(results: ExperimentResults, budget: DatasetBu
     const outcomes = attacks.map((a) => fixed(r, a.key));
     const pct = (v: number | undefined) => (v === undefined ? undefined : 100 * v);
     const warned = (outcomes[0]?.sanity ?? []).filter((c) => c.status === 'warn').map((c) => c.id);
+    const worst = worstCaseAccuracy(outcomes);
+    const n = outcomes[0]?.examples;
+    const ci = worst !== undefined && n ? accuracyInterval(worst, n) : undefined;
     table.push([
       rowLabel(results, row), pct(r.train?.metrics.cleanTestAccuracy), ...outcomes.map((o) => pct(o?.robustAccuracy)),
-      pct(worstCaseAccuracy(outcomes)), outcomes[0]?.sanity ? (warned.length ? warned.join(', ') : 'none') : undefined,
+      pct(worst), ci ? `${(100 * ci.lower).toFixed(1)}–${(100 * ci.upper).toFixed(1)}` : undefined, n,
+      outcomes[0]?.sanity ? (warned.length ? warned.join(', ') : 'none') : undefined,
     ]);
   }
-  return frameOf(columns, table, Object.fromEntries(columns.slice(1, -1).map((c) => [c, 2])));
+  return frameOf(columns, table, Object.fromEntries([...attacks.map((a) => a.column), 'Clean', 'Worst case'].map((c) => [c, 2])));
 }
 
 // ---- Table 5 -------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ export function rowMarkers(row: RowKey): { so: string; bibo: string } {
 export function rowConfigForBudget(row: RowKey, dataset: ExperimentDataset, budget: DatasetBudget): TrainRunConfig {
   const t = ROWS[parseRowKey(row)];
   const b = budget.train;
-  const methodOptions: TrainingObjectiveOptions = { ...t.options };
+  const methodOptions: TrainingObjectiveOptions = { ...t.options, ...budget.rowOptions?.[row] };
   if (t.innerMax) Object.assign(methodOptions, { epsilon: budget.innerMax.epsilon, stepSize: budget.innerMax.stepSize, steps: budget.innerMax.steps });
   const config: TrainRunConfig = {
     dataset,

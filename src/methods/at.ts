@@ -10,9 +10,9 @@ export const at = {
   headKind: 'linear',
   innerMaxStyle: 'madry',
   options: { ...INNER_MAX_OPTIONS },
-  objective: ({ dataset, inner, seedAt }) => ({
+  objective: ({ dataset, inner, innerAt, seedAt }) => ({
     settings: { dataset, ...inner },
-    loss: (model, x, y, step = 0) => adversarialTrainingLoss(model, x, y, { ...inner, seed: seedAt(step) }),
+    loss: (model, x, y, step = 0) => adversarialTrainingLoss(model, x, y, { ...innerAt(step), seed: seedAt(step) }),
   }),
   adaptiveObjective: () => ({ name: 'ce', options: {} }),
   rows: {

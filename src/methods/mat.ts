@@ -27,7 +27,7 @@ export const mat = {
     beta: { type: 'number', min: 0, flag: 'beta', help: 'weight of the BIBO loss (default 1)' },
     centersNorm: CENTERS_NORM_OPTION,
   },
-  objective: ({ options, dataset, inner, seedAt }) => {
+  objective: ({ options, dataset, inner, innerAt, seedAt }) => {
     const centersNorm = options.centersNorm ?? MAT_CENTER_NORM;
     const alpha = options.alpha ?? 1;
     const beta = options.beta ?? 1;
@@ -36,7 +36,7 @@ export const mat = {
       settings: beta > 0 ? { dataset, centersNorm, alpha, beta, ...inner } : { centersNorm, alpha, beta },
       loss: (model, x, y, step = 0) => {
         requireCentersHead(model, 'mat');
-        return matLoss(model, x, y, { alpha, beta, bibo: { ...inner, seed: seedAt(step) } });
+        return matLoss(model, x, y, { alpha, beta, bibo: { ...innerAt(step), seed: seedAt(step) } });
       },
     };
   },

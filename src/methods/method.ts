@@ -34,6 +34,8 @@ export interface TrainingObjectiveOptions extends RunContextOptions {
   stepSize?: number;
   steps?: number;
   randomStart?: boolean;
+  /** optimizer steps over which the inner max's ε and step size grow linearly from 0 (default 0: no ramp) */
+  epsilonRamp?: number;
 }
 
 /** One option of a method: its type and range (validated here and by the CLI), CLI flag and help. */
@@ -71,8 +73,10 @@ export interface TrainingObjective {
 export interface ObjectiveContext {
   options: TrainingObjectiveOptions;
   dataset: DatasetName;
-  /** the inner maximisation with the dataset's defaults filled in */
-  inner: LinfBudget & { randomStart: boolean };
+  /** the inner maximisation with the dataset's defaults filled in (and the ramp's length when one is set: for settings) */
+  inner: LinfBudget & { randomStart: boolean; epsilonRamp?: number };
+  /** the inner maximisation at optimizer step `step`: `inner` with ε and the step size scaled by the ramp */
+  innerAt(step: number): LinfBudget & { randomStart: boolean };
   /** TRADES' β of the dataset */
   tradesBeta: number;
   /** seed of the random start at optimizer step `step` (undefined when unseeded) */
@@ -129,6 +133,10 @@ export const INNER_MAX_OPTIONS = {
   stepSize: { type: 'number', min: 0, flag: 'inner-step', help: "inner max step size (the dataset's: MNIST 0.01)" },
   steps: { type: 'integer', min: 1, flag: 'inner-steps', help: "inner max steps (the dataset's: MNIST 40)" },
   randomStart: { type: 'boolean', help: 'random start of the inner max (default true)' },
+  epsilonRamp: {
+    type: 'integer', min: 0, flag: 'epsilon-ramp',
+    help: 'optimizer steps over which the inner max ε (and step) grow linearly from 0 (default 0: none)',
+  },
 } as const satisfies OptionSchema;
 
 /** Norm C of the Max-Mahalanobis centers (mmc, mat). */

@@ -17,7 +17,7 @@ export const mmc = {
     centersNorm: CENTERS_NORM_OPTION,
     adversarial: { type: 'boolean', help: 'train on PGD examples of the MMC loss (AT-MMC; default false)' },
   },
-  objective: ({ options, dataset, inner, seedAt }) => {
+  objective: ({ options, dataset, inner, innerAt, seedAt }) => {
     const centersNorm = options.centersNorm ?? MMC_CENTER_NORM;
     const adversarial = options.adversarial ?? false;
     return {
@@ -26,7 +26,7 @@ export const mmc = {
       loss: (model, x, y, step = 0) => {
         requireCentersHead(model, 'mmc');
         const centers = tf.tidy(() => model.headKernel().transpose() as tf.Tensor2D);
-        const xAdv = adversarial ? mmcAdversary(model, x, y, centers, { ...inner, seed: seedAt(step) }) : undefined;
+        const xAdv = adversarial ? mmcAdversary(model, x, y, centers, { ...innerAt(step), seed: seedAt(step) }) : undefined;
         const phi = model.features(xAdv ?? x, true);
         const loss = mmcLoss(phi, y, centers);
         const result: LossResult = { total: loss, parts: { mmc: loss.clone() } };

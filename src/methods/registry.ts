@@ -80,9 +80,17 @@ export function trainingObjective(method: Method, options: TrainingObjectiveOpti
     steps: options.steps ?? d.steps,
     randomStart: options.randomStart ?? true,
   };
+  const ramp = options.epsilonRamp ?? 0;
+  // a warm-up against collapse (AT-MMC at ε = 0.3 from scratch): step s attacks at ε·min(1, (s + 1)/ramp)
+  const innerAt = (step: number) => {
+    const f = ramp > 0 ? Math.min(1, (step + 1) / ramp) : 1;
+    return { ...inner, epsilon: inner.epsilon * f, stepSize: inner.stepSize * f };
+  };
   // one never-zero stream per step (tfjs reads seed 0 as "unseeded")
   const seedAt = (step: number) => (options.seed === undefined ? undefined : streamSeed(options.seed, step));
-  const built = def.objective({ options, dataset: entry.info.name, inner, tradesBeta: entry.tradesBeta, seedAt });
+  const built = def.objective({
+    options, dataset: entry.info.name, inner: ramp > 0 ? { ...inner, epsilonRamp: ramp } : inner, innerAt, tradesBeta: entry.tradesBeta, seedAt,
+  });
   return { method, headKind: def.headKind, ...built };
 }
 

@@ -14,11 +14,11 @@ export const trades = {
     ...INNER_MAX_OPTIONS,
     beta: { type: 'number', min: 0, flag: 'beta', help: "robust weight β (the dataset's: 1 MNIST, 6 CIFAR-10)" },
   },
-  objective: ({ options, dataset, inner, tradesBeta, seedAt }) => {
+  objective: ({ options, dataset, inner, innerAt, tradesBeta, seedAt }) => {
     const beta = options.beta ?? tradesBeta;
     return {
       settings: { dataset, beta, ...inner },
-      loss: (model, x, y, step = 0) => tradesLoss(model, x, y, { ...inner, beta, seed: seedAt(step) }),
+      loss: (model, x, y, step = 0) => tradesLoss(model, x, y, { ...innerAt(step), beta, seed: seedAt(step) }),
     };
   },
   adaptiveObjective: (settings) => ({ name: 'trades', options: { beta: settingOr(settings, 'beta', adaptiveObjectiveDefaults.trades.beta) } }),

@@ -19,6 +19,12 @@ export interface LinfPgdOptions {
   /** per-sample success flags of a result (bool [N]); ranks restarts: a successful run beats an unsuccessful one */
   success?: (xAdv: tf.Tensor4D) => tf.Tensor1D;
   /**
+   * evaluation: per sample, the first iterate (start included) at which `success` holds is the run's result,
+   * so an adversarial found on the way is not lost by later steps (one extra forward per step; needs
+   * `success`). Default false: training's inner maximisations use the last iterate, as Madry et al.
+   */
+  keepSuccessful?: boolean;
+  /**
    * run off any enclosing gradient tape and return a constant (training's inner maximisations, which run
    * inside `optimizer.minimize`; see {@link outsideGradientTape}). Default false.
    */
@@ -40,7 +46,8 @@ export function checkLinfPgd(budget: LinfBudget, start: string): void {
  * The one L∞ projected-gradient loop (foolbox's generic loop with the L∞ norm plugged in), shared by
  * FGSM, PGD, adaptive PGD and every inner maximisation of training (AT, TRADES, BIBO, AT-MMC):
  * x ← Π_{B∞(x₀,ε) ∩ [0,1]}(x + α · sign ∇ Σᵢ objective(x)ᵢ), `steps` times from the chosen start
- * (projected too). The *last* iterate of each run is its result (Madry et al. 2018). With restarts > 1,
+ * (projected too). The *last* iterate of each run is its result (Madry et al. 2018) — or, with
+ * `keepSuccessful`, the first successful iterate where there is one. With restarts > 1,
  * per sample the best run is kept: a successful one over an unsuccessful one, otherwise the higher objective.
  *
  * @param objective per-sample value to maximise → [N]; differentiable in its argument. Summing makes each
@@ -48,8 +55,9 @@ export function checkLinfPgd(budget: LinfBudget, start: string): void {
  * @returns x' (the caller disposes it); x is not modified
  */
 export function linfPgd(objective: (xAdv: tf.Tensor4D) => tf.Tensor1D, x: tf.Tensor4D, options: LinfPgdOptions): tf.Tensor4D {
-  const { budget, start = 'uniform', startStd = 0.001, seed = () => undefined, restarts = 1, success, offTape = false } = options;
+  const { budget, start = 'uniform', startStd = 0.001, seed = () => undefined, restarts = 1, success, keepSuccessful = false, offTape = false } = options;
   checkLinfPgd(budget, start);
+  if (keepSuccessful && success === undefined) throw new RangeError('linfPgd: keepSuccessful needs a success function');
   const run = () => tf.tidy(() => {
     const { epsilon, stepSize, steps } = budget;
     const { lo, hi } = linfBox(x, epsilon);
@@ -64,10 +72,26 @@ export function linfPgd(objective: (xAdv: tf.Tensor4D) => tf.Tensor1D, x: tf.Ten
           : tf.randomNormal(x.shape, 0, startStd, 'float32', seed(r));
         return clipToBox(x.add(noise), lo, hi);
       });
+      // keepSuccessful: the first successful iterate per sample (`kept`, valid where `found`)
+      let kept = keepSuccessful ? { x: xAdv.clone(), found: success!(xAdv) } : null;
       for (let s = 0; s < steps; s++) {
         const next = tf.tidy(() => clipToBox(xAdv.add(gradOf(xAdv).sign().mul(stepSize)), lo, hi));
         xAdv.dispose();
         xAdv = next;
+        if (kept !== null) {
+          const prev: { x: tf.Tensor4D; found: tf.Tensor1D } = kept;
+          kept = tf.tidy(() => {
+            const ok = success!(next);
+            const first = ok.logicalAnd(prev.found.logicalNot());
+            return { x: tf.where(first.reshape([-1, 1, 1, 1]), next, prev.x) as tf.Tensor4D, found: prev.found.logicalOr(ok) as tf.Tensor1D };
+          });
+          tf.dispose([prev.x, prev.found]);
+        }
+      }
+      if (kept !== null) {
+        const last = xAdv;
+        xAdv = tf.tidy(() => tf.where(kept!.found.reshape([-1, 1, 1, 1]), kept!.x, last) as tf.Tensor4D);
+        tf.dispose([last, kept.x, kept.found]);
       }
       if (restarts === 1) return xAdv;
       if (success === undefined) throw new RangeError('linfPgd: restarts > 1 need a success function to rank the runs');

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { apgdCe, apgdCheckpoints, apgdDlr, apgdT, crossEntropyPerSample, fgsm, type AttackTarget } from '../../src/attacks';
+import { apgdAdaptive, apgdCe, apgdCheckpoints, apgdDlr, apgdT, crossEntropyPerSample, fgsm, type AttackTarget } from '../../src/attacks';
 import { accuracy, asTarget, correct, maxLinf, tinyMlp, useTrainedToy } from './fixtures';
 
 describe('APGD (AutoAttack)', () => {
@@ -87,5 +87,30 @@ describe('APGD (AutoAttack)', () => {
     tf.dispose([x, y, allWrong]);
     m2.dispose();
     m3.dispose();
+  });
+
+  test('APGD on an adaptive objective: with CE it is APGD-CE exactly; the loss it is given is the one it climbs', () => {
+    const o = { epsilon: 0.12, nIter: 10, seed: 3, restarts: 2 };
+    const ce = (xa: tf.Tensor4D, _xc: tf.Tensor4D, y: tf.Tensor1D) => crossEntropyPerSample(toy.target.logits(xa, false), y);
+    const viaCe = apgdCe(toy.target, toy.x, toy.y, o);
+    const viaAdaptive = apgdAdaptive(toy.target, toy.x, toy.y, { ...o, loss: ce });
+    assert.equal(maxLinf(viaCe, viaAdaptive), 0);
+    // descending the CE instead (a "loss" that is −CE) must leave more points correct than climbing it
+    const negCe = (xa: tf.Tensor4D, xc: tf.Tensor4D, y: tf.Tensor1D) => ce(xa, xc, y).neg() as tf.Tensor1D;
+    const down = apgdAdaptive(toy.target, toy.x, toy.y, { ...o, loss: negCe });
+    assert.ok(accuracy(toy.target, down, toy.y) > accuracy(toy.target, viaAdaptive, toy.y));
+    assert.ok(maxLinf(down, toy.x) <= 0.12 + 1e-6);
+    // the clean batch reaches the loss (feature-space objectives compare φ(x') with φ(x))
+    let seenClean = false;
+    const probe = (xa: tf.Tensor4D, xc: tf.Tensor4D, y: tf.Tensor1D) => {
+      seenClean ||= xc.shape[0] > 0 && xc.shape[1] === xa.shape[1];
+      return ce(xa, xc, y);
+    };
+    tf.dispose(apgdAdaptive(toy.target, toy.x, toy.y, { epsilon: 0.12, nIter: 2, loss: probe }));
+    assert.ok(seenClean);
+    // a loss with the wrong shape is named
+    const bad = (xa: tf.Tensor4D) => toy.target.logits(xa, false).sum() as unknown as tf.Tensor1D;
+    assert.throws(() => apgdAdaptive(toy.target, toy.x, toy.y, { nIter: 2, loss: bad }), /one value per sample/);
+    tf.dispose([viaCe, viaAdaptive, down]);
   });
 });

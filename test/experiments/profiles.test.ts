@@ -20,7 +20,7 @@ test('profiles cover mnist and fashion-mnist everywhere, cifar10 only in paper',
     assert.equal(PROFILES[p].datasets.cifar10 !== undefined, p === 'paper', p);
   }
   assert.throws(() => datasetBudget('cpu', 'cifar10'), RangeError);
-  assert.throws(() => parseProfileName('gpu'), /valid profiles: smoke, cpu, paper/);
+  assert.throws(() => parseProfileName('gpu'), /valid profiles: smoke, cpu-quick, cpu, paper/);
   assert.throws(() => parseExperimentDataset('svhn'), RangeError);
 });
 
@@ -57,18 +57,45 @@ test('every evaluation step of every profile compiles to an src/eval plan', () =
   }
 });
 
-test('the adaptive suite attacks one subset with PGD, adaptive PGD, APGD-CE and APGD-DLR at the table ε', () => {
+test('the adaptive suite attacks one subset with every headline attack at the table ε; AutoAttack budgets add APGD-T, APGD on the own loss and Square', () => {
   for (const [p, d] of covered) {
     const budget = datasetBudget(p, d);
     const steps = evalSuite('adaptive', budget, { method: 'mat', settings: { alpha: 1, beta: 0 } });
-    assert.deepEqual(steps.map((s) => s.attack), ['pgd', 'adaptive-pgd', 'apgd-ce', 'apgd-dlr'], `${p} ${d}`);
+    const base = ['pgd', 'adaptive-pgd', 'apgd-ce', 'apgd-dlr'];
+    const expected = budget.eval.autoAttack ? [...base, 'apgd-t', 'apgd-adaptive', 'square'] : base;
+    assert.deepEqual(steps.map((s) => s.attack), expected, `${p} ${d}`);
     for (const s of steps) {
       assert.equal(s.epsilon, budget.eval.pgd.epsilon, `${p} ${d} ${s.key}`);
       assert.equal(s.subset, budget.eval.subset, `${p} ${d} ${s.key}: same examples, so a per-example worst case exists`);
     }
     assert.equal(steps[2].options.nIter, budget.eval.apgd.nIter);
-    assert.deepEqual(steps[1].objective, { name: 'mat', options: { alpha: 1, beta: 0 } });
+    for (const s of steps.filter((x) => x.attack.includes('adaptive'))) assert.deepEqual(s.objective, { name: 'mat', options: { alpha: 1, beta: 0 } }, s.key);
   }
+  // the v2 cpu budget: AutoAttack's strength (100 iterations, restarts, 9 targets, 5,000 Square queries)
+  const cpu = datasetBudget('cpu', 'mnist');
+  const byAttack = Object.fromEntries(evalSuite('adaptive', cpu, { method: 'at', settings: {} }).map((s) => [s.attack, s]));
+  assert.equal(byAttack['apgd-ce'].options.nIter, 100);
+  assert.ok(Number(byAttack['apgd-ce'].options.restarts) > 1);
+  assert.equal(byAttack['apgd-t'].options.nTargetClasses, 9);
+  assert.equal(byAttack.square.options.nQueries, 5000);
+  assert.equal(byAttack.pgd.options.bestIterate, true, 'an adversarial found on the way counts');
+  assert.deepEqual(byAttack['apgd-adaptive'].objective, { name: 'ce', options: {} }, 'AT: its own loss is CE');
+});
+
+test('cpu (v2): every row trains with the same epochs, optimizer and inner-max budget; AT-MMC ramps ε over its first epoch', () => {
+  const configs = ALL_ROW_KEYS.map((row) => rowConfig(row, 'cpu', 'mnist'));
+  for (const c of configs) {
+    assert.equal(c.epochs, 3, c.method);
+    assert.equal(c.optimizer, 'adam');
+    assert.deepEqual(c.lrMilestones, [2]);
+  }
+  for (const row of ['at', 'trades', 'mat-bibo', 'mat-so-bibo', 'mmc'] as const) {
+    const o = rowConfig(row, 'cpu', 'mnist').methodOptions!;
+    assert.deepEqual([o.epsilon, o.stepSize, o.steps], [0.3, 0.075, 10], row);
+  }
+  assert.equal(rowConfig('mmc', 'cpu', 'mnist').methodOptions?.epsilonRamp, 469, 'one epoch of batch 128 on 60,000 images');
+  assert.equal(rowConfig('mmc', 'cpu-quick', 'mnist').methodOptions?.epsilonRamp, undefined, 'cpu-quick is the first run, unchanged');
+  assert.equal(rowConfig('at', 'cpu', 'mnist').methodOptions?.epsilonRamp, undefined);
 });
 
 test('Table 3 radii are scaled to the dataset (MNIST: 8/255 → 0.3, 16/255 → 0.6)', () => {

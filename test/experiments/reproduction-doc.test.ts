@@ -41,11 +41,11 @@ test('REPRODUCTION.md: every generated table equals the one built from data/resu
 });
 
 test('shipped results are complete: loading them computes nothing, and a missing one is an error, not a retrain', async () => {
-  const results = await loadShippedResults('cpu', 'mnist', shipped);
+  const results = await loadShippedResults('cpu-quick', 'mnist', shipped);
   assert.equal(Object.keys(results).length, 8);
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mat-empty-results-'));
   try {
-    await assert.rejects(loadShippedResults('cpu', 'mnist', empty), NotCachedError);
+    await assert.rejects(loadShippedResults('cpu-quick', 'mnist', empty), NotCachedError);
   } finally {
     fs.rmSync(empty, { recursive: true, force: true });
   }

@@ -77,6 +77,27 @@ test('linfPgd: steps 0 / no random start returns x; seeded starts are reproducib
   tf.dispose([same, a, b, x]);
 });
 
+test('linfPgd keepSuccessful: an adversarial iterate found on the way is the result, not the last iterate', () => {
+  // objective: climb every pixel; "success": mean pixel in [0.25, 0.35] — reached after one step of 0.1 from
+  // 0.2 and left again by the next, so only the first successful iterate is adversarial
+  const x = tf.fill([2, 2, 2, 1], 0.2) as tf.Tensor4D;
+  const climb = (v: tf.Tensor4D) => v.reshape([v.shape[0], -1]).sum(1) as tf.Tensor1D;
+  const inBand = (v: tf.Tensor4D) => tf.tidy(() => {
+    const m = v.reshape([v.shape[0], -1]).mean(1);
+    return m.greaterEqual(0.25).logicalAnd(m.lessEqual(0.35)) as tf.Tensor1D;
+  });
+  const budget = { epsilon: 0.5, stepSize: 0.1, steps: 4 };
+  const last = linfPgd(climb, x, { budget, start: 'none', success: inBand });
+  const kept = linfPgd(climb, x, { budget, start: 'none', success: inBand, keepSuccessful: true });
+  assert.ok(Math.abs(last.mean().dataSync()[0] - 0.6) < 1e-6, 'without it the last iterate (0.2 + 4 × 0.1)');
+  assert.ok(Math.abs(kept.mean().dataSync()[0] - 0.3) < 1e-6, 'with it the first iterate inside the band');
+  // a sample that never succeeds keeps its last iterate
+  const never = linfPgd(climb, x, { budget, start: 'none', success: (v) => tf.zeros([v.shape[0]], 'bool') as tf.Tensor1D, keepSuccessful: true });
+  assert.equal(maxAbsDiff(never, last), 0);
+  assert.throws(() => linfPgd(climb, x, { budget, keepSuccessful: true }), /needs a success function/);
+  tf.dispose([x, last, kept, never]);
+});
+
 test('BIBO, AT and TRADES adversaries stay in the ε-ball ∩ [0,1] and increase their inner objective', () => {
   const model = tinyClassifier('linear', 2);
   const { x, y } = syntheticBatch(1);

@@ -187,3 +187,25 @@ test('a few dozen optimizer steps on a separable synthetic set lower every metho
   }
   tf.dispose([x, y]);
 });
+
+test('epsilonRamp: the inner max starts near the clean input and reaches the full ε after `ramp` steps, for every inner-max method', () => {
+  const { x, y } = syntheticBatch(4);
+  const cases: Array<[Method, TrainingObjectiveOptions]> = [['at', {}], ['trades', {}], ['mmc', { adversarial: true }], ['mat', { alpha: 0, beta: 1 }]];
+  for (const [method, options] of cases) {
+    const common = { ...options, epsilon: 0.3, stepSize: 0.1, steps: 5, seed: 7 };
+    const ramped = trainingObjective(method, { ...common, epsilonRamp: 100 });
+    const plain = trainingObjective(method, common);
+    const clean = trainingObjective(method, { ...common, epsilon: 0, stepSize: 0 });
+    const model = tinyClassifier(ramped.headKind, 5);
+    // inference-mode losses (dropout-free tiny model): compare values
+    const value = (o: typeof ramped, step: number) => tf.tidy(() => o.loss(model, x, y, step).total.dataSync()[0]);
+    const [atStart, atEnd, full, noAttack] = [value(ramped, 0), value(ramped, 99), value(plain, 99), value(clean, 0)];
+    assert.ok(Math.abs(atEnd - full) < 1e-5, `${method}: after the ramp the loss is the unramped one (${atEnd} vs ${full})`);
+    assert.ok(Math.abs(atStart - noAttack) < Math.abs(full - noAttack), `${method}: step 0 attacks at ε/100 (${atStart}), closer to clean (${noAttack}) than ε (${full})`);
+    assert.equal(ramped.settings.epsilonRamp, 100, `${method}: the ramp is recorded in the settings`);
+    assert.equal(plain.settings.epsilonRamp, undefined);
+    model.dispose();
+  }
+  assert.throws(() => trainingObjective('at', { epsilonRamp: -1 }), /epsilonRamp/);
+  tf.dispose([x, y]);
+});
