@@ -118,7 +118,10 @@ export function trainingSeconds(images: number, innerSteps: number, t: Throughpu
 export function attackStepsPerExample(spec: Pick<EvalStepSpec, 'options' | 'sanity'>): number {
   const o = spec.options;
   const num = (k: string, fallback: number) => (typeof o[k] === 'number' ? (o[k] as number) : fallback);
-  const iterations = num('steps', num('nIter', 10)) * num('restarts', 1) * num('binarySearchSteps', 1);
+  // APGD-T runs once per target class; Square's queries are forward passes only (≈ 1/3 of a gradient step)
+  const iterations = 'nQueries' in o
+    ? num('nQueries', 5000) / 3
+    : num('steps', num('nIter', 10)) * num('restarts', 1) * num('binarySearchSteps', 1) * num('nTargetClasses', 1);
   // the sanity checks re-run the attack on 100 examples at ε = 1, with 2× steps and with 2 restarts:
   // on the usual 500-example subset about as much again
   return spec.sanity ? 2 * iterations : iterations;

@@ -6,7 +6,7 @@ import { useTestBackend } from '../helpers/backend';
 import { trainingObjective, type Method } from '../../src/methods';
 import {
   ALL_ROW_KEYS, EVAL_SUITE_NAMES, PROFILES, PROFILE_NAMES, datasetBudget, epsilonLabel, evalSuite, featureAnalysisSettings,
-  mmcComparisonSteps, parseExperimentDataset, parseProfileName, resultsLocation, rowConfig, rowOfConfig, stepPlan,
+  attackStepsPerExample, mmcComparisonSteps, parseExperimentDataset, parseProfileName, resultsLocation, rowConfig, rowOfConfig, stepPlan,
   type ExperimentDataset,
 } from '../../src/experiments';
 
@@ -113,4 +113,12 @@ test('results location: data/results first, then the write root; relative roots 
   assert.ok(loc.writeRoot.endsWith('some-runs'));
   assert.ok(loc.readRoots[0].endsWith('data/results'));
   assert.equal(loc.readRoots[loc.readRoots.length - 1], loc.writeRoot);
+});
+
+test('cost estimates count APGD-T once per target class and Square queries as forward passes', () => {
+  const steps = Object.fromEntries(evalSuite('adaptive', datasetBudget('cpu', 'mnist'), { method: 'at', settings: {} }).map((s) => [s.attack, s]));
+  assert.equal(attackStepsPerExample(steps['apgd-ce']), 100 * 3);
+  assert.equal(attackStepsPerExample(steps['apgd-t']), 100 * 9);
+  assert.ok(Math.abs(attackStepsPerExample(steps.square) - 5000 / 3) < 1e-9);
+  assert.equal(attackStepsPerExample(steps.pgd), 2 * 40, 'the sanity checks roughly double Table 2\'s PGD');
 });
