@@ -48,6 +48,15 @@ export {
   writeCifar10Files,
   type CifarRecord,
 } from './cifar10';
+export {
+  SYNTHETIC_CIFAR10_DEFAULTS,
+  SYNTHETIC_CIFAR10_MARKER,
+  checkWritableSyntheticDir,
+  syntheticCifarRecord,
+  writeSyntheticCifar10,
+  type SyntheticCifar10Marker,
+  type SyntheticCifar10Options,
+} from './synthetic-cifar10';
 export { subsetIndices, takeSubset, type SubsetOptions } from './subset';
 export { clearDatasetCache, datasetCacheSize } from './cache';
 export { datasetInfo, loadDataset, type DatasetInfo, type LoadDatasetOptions } from './load';
