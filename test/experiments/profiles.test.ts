@@ -4,6 +4,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { useTestBackend } from '../helpers/backend';
 import { trainingObjective, type Method } from '../../src/methods';
+import { SYNTHETIC_CIFAR10_DEFAULTS } from '../../src/data';
+import { buildWideResNet } from '../../src/models/wrn';
 import {
   ALL_ROW_KEYS, EVAL_SUITE_NAMES, PROFILES, PROFILE_NAMES, datasetBudget, epsilonLabel, evalSuite, featureAnalysisSettings,
   mmcComparisonSteps, parseExperimentDataset, parseProfileName, resultsLocation, rowConfig, rowOfConfig, stepPlan,
@@ -14,10 +16,10 @@ before(async () => { await useTestBackend(); });
 
 const covered = PROFILE_NAMES.flatMap((p) => (Object.keys(PROFILES[p].datasets) as ExperimentDataset[]).map((d) => [p, d] as const));
 
-test('profiles cover mnist and fashion-mnist everywhere, cifar10 only in paper', () => {
+test('profiles cover mnist and fashion-mnist everywhere, cifar10 in smoke and paper', () => {
   for (const p of PROFILE_NAMES) {
     assert.ok(PROFILES[p].datasets.mnist && PROFILES[p].datasets['fashion-mnist'], p);
-    assert.equal(PROFILES[p].datasets.cifar10 !== undefined, p === 'paper', p);
+    assert.equal(PROFILES[p].datasets.cifar10 !== undefined, p !== 'cpu', p);
   }
   assert.throws(() => datasetBudget('cpu', 'cifar10'), RangeError);
   assert.throws(() => parseProfileName('gpu'), /valid profiles: smoke, cpu, paper/);
@@ -86,4 +88,21 @@ test('results location: data/results first, then the write root; relative roots 
   assert.ok(loc.writeRoot.endsWith('some-runs'));
   assert.ok(loc.readRoots[0].endsWith('data/results'));
   assert.equal(loc.readRoots[loc.readRoots.length - 1], loc.writeRoot);
+});
+
+test('smoke cifar10: a valid WideResNet at ε = 8/255 whose subsets fit the synthetic folder\'s default size', () => {
+  const b = datasetBudget('smoke', 'cifar10');
+  assert.equal(b.model.arch, 'wrn');
+  assert.doesNotThrow(() => buildWideResNet({ inputShape: [32, 32, 3], numClasses: 10, featureDim: 64, headKind: 'linear', depth: b.model.depth, width: b.model.width }).dispose());
+  assert.equal(b.innerMax.epsilon, 8 / 255);
+  assert.ok(b.innerMax.steps * b.innerMax.stepSize >= b.innerMax.epsilon - 1e-12, 'the inner max reaches the ball\'s surface');
+  assert.equal(b.eval.pgd.epsilon, 8 / 255);
+  assert.deepEqual(b.eval.sweep.epsilons.map(epsilonLabel), ['4/255', '8/255', '12/255', '16/255'], 'whole grey levels');
+  const { perTrainBatch, testCount } = SYNTHETIC_CIFAR10_DEFAULTS;
+  assert.ok(b.train.trainSubset! <= 5 * perTrainBatch);
+  assert.ok(b.train.maxSteps! * b.train.batchSize <= b.train.trainSubset!, 'no step repeats an image');
+  for (const n of [b.train.testSubset, b.eval.subset, b.eval.minimizationSubset, b.eval.sweep.subset, b.eval.mmc.subset, b.analysis.points]) {
+    assert.ok(n !== undefined && n <= testCount, `test subset ${n} > ${testCount}`);
+  }
+  assert.ok(b.tour.trainSubset! <= 5 * perTrainBatch);
 });
