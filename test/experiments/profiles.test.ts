@@ -6,8 +6,10 @@ import { useTestBackend } from '../helpers/backend';
 import { trainingObjective, type Method } from '../../src/methods';
 import { SYNTHETIC_CIFAR10_DEFAULTS } from '../../src/data';
 import { buildWideResNet } from '../../src/models/wrn';
+import * as throughput from '../../src/bench/throughput';
+import type { ThroughputOptions, ThroughputResult } from '../../src/bench/throughput';
 import {
-  ALL_ROW_KEYS, EVAL_SUITE_NAMES, PROFILES, PROFILE_NAMES, datasetBudget, epsilonLabel, evalSuite, featureAnalysisSettings,
+  ALL_ROW_KEYS, EVAL_SUITE_NAMES, PROFILES, PROFILE_NAMES, datasetBudget, estimateTrainingSeconds, epsilonLabel, evalSuite, featureAnalysisSettings,
   mmcComparisonSteps, parseExperimentDataset, parseProfileName, resultsLocation, rowConfig, rowOfConfig, stepPlan,
   type ExperimentDataset,
 } from '../../src/experiments';
@@ -105,4 +107,29 @@ test('smoke cifar10: a valid WideResNet at ε = 8/255 whose subsets fit the synt
     assert.ok(n !== undefined && n <= testCount, `test subset ${n} > ${testCount}`);
   }
   assert.ok(b.tour.trainSubset! <= 5 * perTrainBatch);
+});
+
+test('plan estimates measure a WideResNet at its own depth and width, once per size', () => {
+  // the measurement itself (seconds on wasm / torch, minutes on the tests' pure-JS backend) is stubbed: what is
+  // checked is which model it is asked to measure, and that the estimate follows from it
+  const module = throughput as { measureThroughput: typeof throughput.measureThroughput };
+  const real = module.measureThroughput;
+  const asked: ThroughputOptions[] = [];
+  module.measureThroughput = (o: ThroughputOptions = {}) => {
+    asked.push(o);
+    const rate = (o.width ?? 1) === 10 ? 10 : 1000; // WRN-34-10 is far slower per image
+    return { trainImagesPerSecond: { median: rate }, pgdStepImagesPerSecond: { median: 2 * rate } } as ThroughputResult;
+  };
+  try {
+    const paper = rowConfig('trades', 'paper', 'cifar10');
+    const smoke = rowConfig('trades', 'smoke', 'cifar10');
+    const paperSeconds = estimateTrainingSeconds(paper);
+    estimateTrainingSeconds(paper);
+    estimateTrainingSeconds(smoke);
+    assert.deepEqual(asked.map((o) => [o.arch, o.depth, o.width]), [['wrn', 34, 10], ['wrn', 10, 1]], 'each size measured once');
+    const images = 50000 * paper.epochs;
+    assert.equal(paperSeconds, images / 10 + (images * 10) / 20, 'training images at the train rate plus 10 inner-max steps each');
+  } finally {
+    module.measureThroughput = real;
+  }
 });
