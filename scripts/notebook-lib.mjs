@@ -26,6 +26,16 @@ export function readExpects(nb) {
   return { figures: Number(e.figures ?? 0), tables: Number(e.tables ?? 0) };
 }
 
+/**
+ * `metadata.mat.ciDatasets` of a notebook: the datasets, besides its parameters cell's default, that
+ * `run-notebooks --dataset D` executes it on (a notebook whose tables have the paper's CIFAR-10 columns lists cifar10).
+ */
+export function readCiDatasets(nb) {
+  const d = nb?.metadata?.mat?.ciDatasets ?? [];
+  if (!Array.isArray(d) || d.some((x) => typeof x !== 'string')) throw new RangeError(`metadata.mat.ciDatasets must be a list of dataset names, got ${JSON.stringify(d)}`);
+  return d;
+}
+
 export function readNotebook(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }

@@ -2,7 +2,10 @@
 // Executes notebooks/*.ipynb headless (`npm run notebooks`, after `npm run build`).
 //
 // Each notebook runs in order, in its own folder, on this checkout's tslab kernel (a private kernel spec,
-// so `npm run kernel` is not needed), with MAT_PROFILE=smoke unless told otherwise. Executed copies go to
+// so `npm run kernel` is not needed), with MAT_PROFILE=smoke unless told otherwise. --dataset D sets
+// MAT_DATASET (the parameters cell's dataset) and, without NAME filters, runs the notebooks that list D in
+// metadata.mat.ciDatasets (`npm run notebooks:cifar10`: those with the paper's CIFAR-10 columns, on a synthetic
+// CIFAR-10 folder). Relative MAT_*_DIR folders are made absolute (notebooks run in notebooks/). Executed copies go to
 // notebooks/out/<name>.ipynb and every image/svg+xml and image/png output to
 // notebooks/out/<name>_files/cell<NN>-<k>.{svg,png}; notebooks/out/summary.json records the run.
 // Every SVG output gets a static image/png beside it (rendered by headless Chromium, scripts/svg-to-png.mjs),
@@ -15,6 +18,8 @@
 //   --timeout S          per-cell timeout in seconds (default $MAT_CELL_TIMEOUT or 600)
 //   --startup-timeout S  kernel start timeout (default 120)
 //   --profile P          MAT_PROFILE for the notebooks (default $MAT_PROFILE or smoke)
+//   --dataset D          MAT_DATASET for the notebooks (default: each notebook's own); without NAMEs, only
+//                        the notebooks whose metadata.mat.ciDatasets lists D
 //   --out DIR            output folder (default notebooks/out)
 //   --kernel NAME        use this installed kernel spec instead of the private tslab-mat one
 //   --bail               stop after the first failing notebook
@@ -24,7 +29,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import {
   KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, findPython, fmtSeconds, listNotebooks,
-  privateJupyterEnv, readExpects, readNotebook, scanOutputs,
+  privateJupyterEnv, readCiDatasets, readExpects, readNotebook, scanOutputs,
 } from './notebook-lib.mjs';
 import { openSvgRasterizer } from './svg-to-png.mjs';
 
@@ -34,7 +39,7 @@ const SIGNER = join(PROJECT_ROOT, 'scripts', 'nb-sign.py');
 function parseArgs(argv) {
   const o = {
     timeout: Number(process.env.MAT_CELL_TIMEOUT ?? 600), startupTimeout: 120,
-    profile: process.env.MAT_PROFILE ?? 'smoke', out: OUT_DIR, kernel: undefined, bail: false, verbose: false, filters: [],
+    profile: process.env.MAT_PROFILE ?? 'smoke', dataset: undefined, out: OUT_DIR, kernel: undefined, bail: false, verbose: false, filters: [],
   };
   const num = (name, v) => {
     const n = Number(v);
@@ -46,6 +51,7 @@ function parseArgs(argv) {
     if (a === '--timeout') o.timeout = num(a, argv[++i]);
     else if (a === '--startup-timeout') o.startupTimeout = num(a, argv[++i]);
     else if (a === '--profile') o.profile = argv[++i];
+    else if (a === '--dataset') o.dataset = argv[++i];
     else if (a === '--out') o.out = resolve(argv[++i]);
     else if (a === '--kernel') o.kernel = argv[++i];
     else if (a === '--bail') o.bail = true;
@@ -56,6 +62,7 @@ function parseArgs(argv) {
   }
   o.timeout = num('--timeout', o.timeout);
   if (!o.profile) throw new RangeError('--profile needs a value');
+  if (o.dataset === '') throw new RangeError('--dataset needs a value');
   return o;
 }
 
@@ -146,10 +153,14 @@ function cellPreview(nb, index) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
-    console.log('usage: node scripts/run-notebooks.mjs [--timeout S] [--startup-timeout S] [--profile P] [--out DIR] [--kernel NAME] [--bail] [-v] [NAME ...]');
+    console.log('usage: node scripts/run-notebooks.mjs [--timeout S] [--startup-timeout S] [--profile P] [--dataset D] [--out DIR] [--kernel NAME] [--bail] [-v] [NAME ...]');
     return 0;
   }
-  const names = listNotebooks(opts.filters);
+  let names = listNotebooks(opts.filters);
+  if (opts.dataset !== undefined && opts.filters.length === 0) {
+    names = names.filter((n) => readCiDatasets(readNotebook(join(NOTEBOOKS_DIR, n))).includes(opts.dataset));
+    if (names.length === 0) throw new RangeError(`no notebook lists '${opts.dataset}' in metadata.mat.ciDatasets (name the notebooks to run)`);
+  }
   if (names.length === 0) {
     console.log(`run-notebooks: no notebooks in ${relative(PROJECT_ROOT, NOTEBOOKS_DIR)}/`);
     return 0;
@@ -159,7 +170,9 @@ async function main() {
   }
   const python = findPython();
   const jup = opts.kernel ? null : privateJupyterEnv();
-  const env = { ...process.env, ...(jup?.env ?? {}), MAT_PROFILE: opts.profile };
+  const env = { ...process.env, ...(jup?.env ?? {}), MAT_PROFILE: opts.profile, ...(opts.dataset !== undefined ? { MAT_DATASET: opts.dataset } : {}) };
+  // the kernels run in notebooks/: a data folder given relative to where this was started must still resolve
+  for (const k of Object.keys(env)) if (/^MAT_\w+_DIR$/.test(k) && env[k]) env[k] = resolve(env[k]);
   mkdirSync(opts.out, { recursive: true });
   let rasterizer = null;
   try {
@@ -167,7 +180,7 @@ async function main() {
   } catch (err) {
     console.warn(`run-notebooks: no static PNG beside the SVG figures (${err.message}); unsigned copies will show no figures`);
   }
-  console.log(`run-notebooks: ${names.length} notebook(s), MAT_PROFILE=${opts.profile}, cell timeout ${opts.timeout} s, kernel ${opts.kernel ?? KERNEL_NAME}`);
+  console.log(`run-notebooks: ${names.length} notebook(s), MAT_PROFILE=${opts.profile}${env.MAT_DATASET ? `, MAT_DATASET=${env.MAT_DATASET}` : ''}, cell timeout ${opts.timeout} s, kernel ${opts.kernel ?? KERNEL_NAME}`);
 
   const results = [];
   const t0 = Date.now();
@@ -215,7 +228,7 @@ async function main() {
     await rasterizer?.close();
   }
   const total = (Date.now() - t0) / 1000;
-  writeFileSync(join(opts.out, 'summary.json'), JSON.stringify({ profile: opts.profile, timeout_s: opts.timeout, total_s: total, results }, null, 1) + '\n');
+  writeFileSync(join(opts.out, 'summary.json'), JSON.stringify({ profile: opts.profile, dataset: env.MAT_DATASET ?? null, timeout_s: opts.timeout, total_s: total, results }, null, 1) + '\n');
   const failed = results.filter((r) => !r.ok);
   console.log(`run-notebooks: ${results.length - failed.length} ok, ${failed.length} failed, ${fmtSeconds(total)}; executed copies in ${relative(PROJECT_ROOT, opts.out)}/`);
   if (failed.length) console.error(`run-notebooks: FAILED ${failed.map((r) => `${r.notebook} (cell ${r.failed_cell ?? '-'})`).join(', ')}`);

@@ -12,7 +12,7 @@ Every step is cached under the results root (interrupt and re-run to resume; fin
 
   --profile P          ${PROFILE_NAMES.join(' | ')} (default cpu)
 ${PROFILE_NAMES.map((p) => `                         ${p}: ${PROFILES[p].description}`).join('\n')}
-  --dataset NAME       ${EXPERIMENT_DATASETS.join(' | ')} (default mnist; cifar10 only with --profile paper)
+  --dataset NAME       ${EXPERIMENT_DATASETS.join(' | ')} (default mnist; cifar10 with --profile ${PROFILE_NAMES.filter((p) => PROFILES[p].datasets.cifar10).join(' | ')}, from $MAT_CIFAR10_DIR)
   --rows A,B,…         only these rows (${ALL_ROW_KEYS.join(', ')})
   --skip-features      skip the feature analyses (Tables 1 and 5, Figure 1)
   --plan               only list what is cached and what would be computed, with estimated times
@@ -32,7 +32,7 @@ export async function reproduceCommand(argv: string[], ctx: CommandContext = {})
   const v = parseFlags(argv, REPRODUCE_FLAGS, 'reproduce');
   const profile = parseProfileName(String(v.profile ?? 'cpu'));
   const dataset = parseExperimentDataset(String(v.dataset ?? 'mnist'));
-  datasetBudget(profile, dataset); // fails early for e.g. cifar10 outside the paper profile
+  datasetBudget(profile, dataset); // fails early for e.g. cifar10 in the cpu profile
   const rows = v.rows === undefined ? undefined : String(v.rows).split(',').filter((s) => s.trim()).map((s) => parseRowKey(s.trim()));
   await ctx.startBackend?.();
   const results = resultsLocation(v['results-root'] === undefined ? {} : { root: path.resolve(String(v['results-root'])) });

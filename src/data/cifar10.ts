@@ -3,6 +3,7 @@
  * (train, 50 000) and test_batch.bin (10 000). Each record is 1 label byte then 3072 pixel bytes,
  * channel-major: 1024 red (row-major 32×32), 1024 green, 1024 blue. Converted here to NHWC in [0, 1].
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Dataset, type DatasetSplit, createDataset } from './dataset';
 import { DatasetError } from './errors';
@@ -25,6 +26,64 @@ export const CIFAR10_FILES: Record<DatasetSplit, readonly string[]> = {
   train: ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'],
   test: ['test_batch.bin'],
 };
+
+/** The archive's class-name file: the 10 names, one per line, line i naming label i. */
+export const CIFAR10_META_FILE = 'batches.meta.txt';
+
+/** The text of batches.meta.txt for a list of class names. */
+export function cifarMetaText(classNames: readonly string[] = CIFAR10_CLASS_NAMES): string {
+  return classNames.map((name) => `${name}\n`).join('');
+}
+
+/** One CIFAR-10 record before encoding: its label and its 32×32 red, green and blue planes (row-major bytes). */
+export interface CifarRecord {
+  label: number;
+  r: Uint8Array;
+  g: Uint8Array;
+  b: Uint8Array;
+}
+
+/** Encodes records in the binary batch layout parseCifarBatch reads: label byte, then R, G, B planes. */
+export function encodeCifarRecords(records: readonly CifarRecord[]): Uint8Array {
+  const plane = CIFAR10_SIDE * CIFAR10_SIDE;
+  const out = new Uint8Array(records.length * CIFAR10_RECORD_BYTES);
+  records.forEach((rec, i) => {
+    for (const [name, bytes] of [['r', rec.r], ['g', rec.g], ['b', rec.b]] as const) {
+      if (bytes.length !== plane) throw new RangeError(`CIFAR-10 record ${i}: the ${name} plane has ${bytes.length} bytes, expected ${plane}`);
+    }
+    if (!Number.isInteger(rec.label) || rec.label < 0 || rec.label > 255) {
+      throw new RangeError(`CIFAR-10 record ${i}: label ${rec.label} does not fit the label byte`);
+    }
+    const o = i * CIFAR10_RECORD_BYTES;
+    out[o] = rec.label;
+    out.set(rec.r, o + 1);
+    out.set(rec.g, o + 1 + plane);
+    out.set(rec.b, o + 1 + 2 * plane);
+  });
+  return out;
+}
+
+/**
+ * Writes the archive's files into `dir` (created if missing): data_batch_1..5.bin (`train[i]` is the
+ * records of batch i+1), test_batch.bin and batches.meta.txt. Existing files of those names are replaced:
+ * callers decide whether `dir` may be written (see synthetic-cifar10.ts). Returns the written paths.
+ */
+export function writeCifar10Files(dir: string, records: { train: ReadonlyArray<readonly CifarRecord[]>; test: readonly CifarRecord[] }): string[] {
+  if (records.train.length !== CIFAR10_FILES.train.length) {
+    throw new RangeError(`CIFAR-10 has ${CIFAR10_FILES.train.length} training batch files, got records for ${records.train.length}`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, bytes: Uint8Array | string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, bytes);
+    written.push(file);
+  };
+  CIFAR10_FILES.train.forEach((name, i) => write(name, encodeCifarRecords(records.train[i])));
+  write(CIFAR10_FILES.test[0], encodeCifarRecords(records.test));
+  write(CIFAR10_META_FILE, cifarMetaText());
+  return written;
+}
 
 /** Parsed CIFAR batch file: labels plus the raw record bytes (validated). */
 export interface CifarBatch {

@@ -1,4 +1,4 @@
-/** What went wrong while reading a dataset file. */
+/** What went wrong while reading (or writing) a dataset file. */
 export type DatasetProblem =
   | 'missing-file'
   | 'missing-dir'
@@ -10,7 +10,9 @@ export type DatasetProblem =
   | 'trailing-bytes'
   | 'bad-record-size'
   | 'label-out-of-range'
-  | 'count-mismatch';
+  | 'count-mismatch'
+  /** a writer refused to replace a folder it did not write */
+  | 'would-overwrite';
 
 /**
  * A dataset file is missing or malformed. The message always starts with the file (or folder) path,

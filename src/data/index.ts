@@ -1,5 +1,5 @@
 export { DatasetError, type DatasetProblem } from './errors';
-export { createRng, mixSeeds, shuffleIndices, type Rng } from './rng';
+export { createRng, gaussian, mixSeeds, shuffleIndices, type Rng } from './rng';
 export { isGzip, readFileBytes, bytesToUnit } from './files';
 export {
   IDX_IMAGES_MAGIC,
@@ -37,11 +37,26 @@ export {
   CIFAR10_CLASS_NAMES,
   CIFAR10_DIR_ENV,
   CIFAR10_FILES,
+  CIFAR10_FOLDER,
+  CIFAR10_META_FILE,
   CIFAR10_RECORD_BYTES,
+  cifarMetaText,
+  encodeCifarRecords,
   loadCifar10Split,
   parseCifarBatch,
   resolveCifar10Dir,
+  writeCifar10Files,
+  type CifarRecord,
 } from './cifar10';
+export {
+  SYNTHETIC_CIFAR10_DEFAULTS,
+  SYNTHETIC_CIFAR10_MARKER,
+  checkWritableSyntheticDir,
+  syntheticCifarRecord,
+  writeSyntheticCifar10,
+  type SyntheticCifar10Marker,
+  type SyntheticCifar10Options,
+} from './synthetic-cifar10';
 export { subsetIndices, takeSubset, type SubsetOptions } from './subset';
 export { clearDatasetCache, datasetCacheSize } from './cache';
 export { datasetInfo, loadDataset, type DatasetInfo, type LoadDatasetOptions } from './load';

@@ -2,6 +2,7 @@
  * loadDataset: one entry point for every dataset of the registry (registry.ts: name → files, loader, …)
  * with an in-process cache (a second load of the same files is free).
  */
+import * as path from 'node:path';
 import { cachedLoad } from './cache';
 import { DATASET_SPLITS, type Dataset, type DatasetSplit } from './dataset';
 import type { DatasetInfo as DatasetEntryInfo } from './dataset-entry';
@@ -53,5 +54,10 @@ export async function loadDataset(
   const files = await source.files(split, options.dir);
   const full = await cachedLoad(`${name}|${split}|${files.join('|')}`, files, () => source.load(split, files));
   if (options.subset === undefined) return full;
+  if (options.subset > full.count) {
+    // e.g. a profile's subset on a small (synthetic) CIFAR-10 folder: say which split is short, and where it is
+    throw new RangeError(`${name} ${split}: a subset of ${options.subset} examples was asked for, but the split has only ${full.count} ` +
+      `(files in ${path.dirname(files[0])})`);
+  }
   return takeSubset(full, options.subset, { seed: options.subsetSeed ?? 0, stratified: options.stratified ?? false });
 }

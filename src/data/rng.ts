@@ -106,3 +106,8 @@ export function shuffleIndices(n: number, rng: Rng): Int32Array {
   }
   return out;
 }
+
+/** A standard normal draw (Box–Muller) from a uniform [0, 1) source such as `rng.next`. */
+export function gaussian(uniform: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}

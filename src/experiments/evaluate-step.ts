@@ -92,7 +92,7 @@ function stepWhat(spec: EvalStepSpec): string {
 /** Estimated seconds of a step from the attack-step throughput measured on the current backend. */
 export function estimateStepSeconds(spec: EvalStepSpec, run: TrainedRun, dataset: DatasetName): number {
   const examples = spec.subset ?? datasetEntry(dataset).info.sizes.test;
-  return (examples * attackStepsPerExample(spec)) / currentThroughput(run.config.arch).attackStep;
+  return (examples * attackStepsPerExample(spec)) / currentThroughput(run.config).attackStep;
 }
 
 function evaluationProblem(v: unknown): string | undefined {

@@ -16,7 +16,7 @@ import { tablePgdStep, type EvalStepSpec } from './eval-suites';
 import { stepAttackSpec, stepData } from './evaluate-step';
 import { datasetBudget, profileDefinition, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
 import { applyKnobsToRun } from './knobs';
-import { attackStepsPerExample, currentThroughput, planFirst } from './plan';
+import { attackStepsPerExample, currentThroughput, planFirst, type ThroughputModel } from './plan';
 import { formatSeconds, reporter, type StepOptions } from './progress';
 import { resultsLocation } from './results-root';
 import { filesIn, variantConfig, variantDirs, variantLabel, type RunRef } from './run-variant';
@@ -218,9 +218,9 @@ export async function ensureRunAnalysis(runDir: string, settings: FeatureAnalysi
 }
 
 /** Estimated seconds of an analysis: its attacks from the measured attack-step throughput (Ward and t-SNE not counted). */
-function estimateAnalysisSeconds(settings: FeatureAnalysisSettings, arch: Parameters<typeof currentThroughput>[0]): number {
+function estimateAnalysisSeconds(settings: FeatureAnalysisSettings, model: ThroughputModel): number {
   const steps = 1 + attackStepsPerExample({ ...settings.pgd, sanity: false }) + attackStepsPerExample(settings.ddn);
-  return (settings.points * steps) / currentThroughput(arch).attackStep;
+  return (settings.points * steps) / currentThroughput(model).attackStep;
 }
 
 /**
@@ -250,7 +250,7 @@ export async function ensureFeatureAnalysis(ref: RunRef, profile: ProfileRef, da
       });
       const what = `features of ${settings.points} clean / PGD / DDN test images`;
       o.plan.add(file !== undefined ? { step: 'features', subject: label, what, status: 'cached', file }
-        : { step: 'features', subject: label, what, status: 'compute', file: writeFile, estimatedSeconds: estimateAnalysisSeconds(settings, config.arch) });
+        : { step: 'features', subject: label, what, status: 'compute', file: writeFile, estimatedSeconds: estimateAnalysisSeconds(settings, config) });
       return { value: undefined as unknown as FeatureAnalysis, cached: file !== undefined, seconds: 0, file: file ?? writeFile };
     }
     const r = await ensureRunAnalysis(trained.value.runDir, settings, {

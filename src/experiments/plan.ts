@@ -92,17 +92,22 @@ export interface Throughput { train: number; attackStep: number; backend: string
 
 const measured = new Map<string, Throughput>();
 
+/** The model a throughput is measured on: its architecture and, for a WideResNet, its depth and width. */
+export interface ThroughputModel { arch: Arch; depth?: number; width?: number }
+
 /**
- * Throughput of `arch` measured on the current backend (a few batches, once per process and
- * backend): the basis of every estimate.
+ * Throughput of the model measured on the current backend (a few batches, once per process, backend and
+ * model size): the basis of every estimate. A WideResNet is measured at its own depth and width — WRN-34-10
+ * is two orders of magnitude dearer per image than the WRN-16-1 default.
  */
-export function currentThroughput(arch: Arch): Throughput {
+export function currentThroughput(model: ThroughputModel): Throughput {
   const backend = backendName();
-  const key = `${backend}/${arch}`;
+  const size = model.arch === 'wrn' ? { depth: model.depth, width: model.width } : {};
+  const key = `${backend}/${model.arch}/${size.depth ?? ''}-${size.width ?? ''}`;
   let t = measured.get(key);
   if (t === undefined) {
     // two small batches after one warm-up: seconds on wasm / torch (tfjs' pure-JS 'cpu' backend is far slower)
-    const r = measureThroughput({ arch, batchSize: 16, iterations: 2, samples: 1, warmup: 1 });
+    const r = measureThroughput({ arch: model.arch, ...size, batchSize: 16, iterations: 2, samples: 1, warmup: 1 });
     t = { train: r.trainImagesPerSecond.median, attackStep: r.pgdStepImagesPerSecond.median, backend };
     measured.set(key, t);
   }

@@ -174,6 +174,35 @@ function smokeBudget(dataset: DatasetEntry): DatasetBudget {
   };
 }
 
+/**
+ * smoke, CIFAR-10 (32×32×3): the MNIST smoke budget cut to CIFAR-sized work, so that
+ * `reproduce --profile smoke --dataset cifar10` trains and attacks every row in a couple of minutes on 2 busy
+ * cores — in CI on the synthetic folder of scripts/make-cifar10-fixture.mjs, whose default size (500 training,
+ * 100 test images) covers every subset below. WRN-10-1: the smallest WideResNet (depth 6n+4 with n = 1), the
+ * paper's architecture family at a size a CPU trains in seconds. ε = 8/255 from the dataset registry, inner
+ * max 2 steps of ε/2 (still reaches the ball's surface). Attacks on 32 images ("a few dozen"; C&W / DDN on
+ * 16), features of 50.
+ */
+function smokeCifarBudget(dataset: DatasetEntry): DatasetBudget {
+  const base = smokeBudget(dataset);
+  return {
+    ...base,
+    model: { arch: 'wrn', depth: 10, width: 1 },
+    // 10 Adam steps of 32; lr 3e-3 (measured on the synthetic folder: Natural 21 % clean at 1e-3, 37 % at 3e-3, 20 % at 1e-2)
+    train: { ...base.train, trainSubset: 320, testSubset: 100, maxSteps: 10, learningRate: 3e-3 },
+    eval: {
+      ...base.eval,
+      subset: 32,
+      minimizationSubset: 16,
+      sweep: { ...base.eval.sweep, subset: 32 },
+      mmc: { ...base.eval.mmc, subset: 32 },
+      batchSize: 32,
+    },
+    analysis: { ...base.analysis, points: 50, wardMaxPoints: 50, tsnePointsPerSet: 25 },
+    tour: { trainSubset: 320, epochs: 1, maxSteps: 10 },
+  };
+}
+
 // ---- cpu -----------------------------------------------------------------------------------------
 
 /**
@@ -351,6 +380,7 @@ export const PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
     datasets: {
       mnist: smokeBudget(DATASETS.mnist),
       'fashion-mnist': smokeBudget(DATASETS['fashion-mnist']),
+      cifar10: smokeCifarBudget(DATASETS.cifar10),
     },
   },
   'cpu-quick': {

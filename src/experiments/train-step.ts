@@ -123,7 +123,7 @@ function trainingWhat(config: TrainRunConfig): string {
 export function estimateTrainingSeconds(config: TrainRunConfig): number {
   let images = (config.trainSubset ?? datasetEntry(config.dataset).info.sizes.train) * config.epochs;
   if (config.maxSteps !== undefined) images = Math.min(images, config.maxSteps * config.batchSize);
-  return trainingSeconds(images, config.methodOptions?.steps ?? 0, currentThroughput(config.arch));
+  return trainingSeconds(images, config.methodOptions?.steps ?? 0, currentThroughput(config));
 }
 
 /** A run a plan describes: its configuration and objective, no metrics. */

@@ -1,4 +1,5 @@
 import { seededRandom } from '../../src/analysis/random';
+import { gaussian } from '../../src/data/rng';
 
 /** Isotropic Gaussian blobs: `perClass` points around each of `k` random centers (spread `spread`). */
 export function gaussianBlobs(k: number, perClass: number, dim: number, seed: number, spread = 0.3, centerScale = 10): {
@@ -7,7 +8,7 @@ export function gaussianBlobs(k: number, perClass: number, dim: number, seed: nu
   centers: number[][];
 } {
   const r = seededRandom(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const gauss = (): number => gaussian(r);
   const centers = Array.from({ length: k }, () => Array.from({ length: dim }, () => gauss() * centerScale));
   const rows: number[][] = [];
   const labels: number[] = [];

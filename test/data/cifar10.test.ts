@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { DatasetError, loadCifar10Split, loadDataset, parseCifarBatch, resolveCifar10Dir } from '../../src/data';
-import { cifarBytes, makeTempDir, patternRecord, writeBytes, writeCifarFolder } from './fixtures';
+import { DatasetError, encodeCifarRecords, loadCifar10Split, loadDataset, parseCifarBatch, resolveCifar10Dir } from '../../src/data';
+import { makeTempDir, patternRecord, writeBytes, writeCifarFolder } from './fixtures';
 
 const tmp = makeTempDir('mat-cifar-');
 after(() => tmp.cleanup());
@@ -33,7 +33,7 @@ test('CIFAR-10: channel-major records become NHWC, a known pixel lands in the ri
     rec.b[p] = 50 + k;
     return rec;
   });
-  writeBytes(path.join(cifarDir, 'test_batch.bin'), cifarBytes(recs));
+  writeBytes(path.join(cifarDir, 'test_batch.bin'), encodeCifarRecords(recs));
   const ds = await loadCifar10Split(cifarDir, 'test');
   assert.equal(ds.count, 2);
   assert.deepEqual(ds.shape, [32, 32, 3]);
@@ -84,7 +84,7 @@ test('CIFAR-10 via loadDataset: dir may be the batches folder or its parent; env
 });
 
 test('CIFAR-10 error: size not a multiple of 3073 names the file', async () => {
-  const bytes = cifarBytes([patternRecord(1, 0), patternRecord(2, 0)]);
+  const bytes = encodeCifarRecords([patternRecord(1, 0), patternRecord(2, 0)]);
   assert.throws(
     () => parseCifarBatch(new Uint8Array(0), 'empty.bin'),
     (e: unknown) => e instanceof DatasetError && e.problem === 'bad-record-size' && e.message.startsWith('empty.bin'),
@@ -97,7 +97,7 @@ test('CIFAR-10 error: size not a multiple of 3073 names the file', async () => {
 test('CIFAR-10 error: label out of range names the file and record', async () => {
   const dir = writeCifarFolder(path.join(tmp.dir, 'bad-label'), 1, 1);
   const f = path.join(dir, 'test_batch.bin');
-  writeBytes(f, cifarBytes([patternRecord(3, 0), patternRecord(10, 0)]));
+  writeBytes(f, encodeCifarRecords([patternRecord(3, 0), patternRecord(10, 0)]));
   await rejectsWith(() => loadCifar10Split(dir, 'test'), f, 'label-out-of-range', /label 10 of record 1/);
 });
 
@@ -115,4 +115,11 @@ test('CIFAR-10 error: missing batch file and missing folder', async () => {
   } finally {
     if (old !== undefined) process.env.MAT_CIFAR10_DIR = old;
   }
+});
+
+test('CIFAR-10 writer: encodeCifarRecords refuses planes of the wrong size and labels beyond a byte', () => {
+  const rec = patternRecord(1, 0);
+  assert.throws(() => encodeCifarRecords([rec, { ...rec, g: new Uint8Array(1000) }]), /record 1: the g plane has 1000 bytes, expected 1024/);
+  assert.throws(() => encodeCifarRecords([{ ...rec, label: 256 }]), /label 256 does not fit the label byte/);
+  assert.equal(encodeCifarRecords([]).length, 0);
 });

@@ -1,8 +1,9 @@
 /** Tiny dataset files in the exact on-disk formats, written into temp folders for the data tests. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CIFAR10_FOLDER, writeCifar10Files, type CifarRecord } from '../../src/data/cifar10';
 
 /** A fresh temp folder; call the returned cleanup when done. */
 export function makeTempDir(prefix = 'mat-data-'): { dir: string; cleanup: () => void } {
@@ -58,14 +59,6 @@ export function writeIdxSplit(
   };
 }
 
-/** One CIFAR-10 record: label, then 1024 R, 1024 G, 1024 B bytes. */
-export interface CifarRecord {
-  label: number;
-  r: Uint8Array;
-  g: Uint8Array;
-  b: Uint8Array;
-}
-
 /** A record whose pixel p has R = (p + seed) % 256, G = (3p + seed) % 256, B = (7p + seed) % 256. */
 export function patternRecord(label: number, seed: number): CifarRecord {
   const r = new Uint8Array(1024);
@@ -79,31 +72,15 @@ export function patternRecord(label: number, seed: number): CifarRecord {
   return { label, r, g, b };
 }
 
-export function cifarBytes(records: CifarRecord[]): Uint8Array {
-  const out = new Uint8Array(records.length * 3073);
-  records.forEach((rec, i) => {
-    const o = i * 3073;
-    out[o] = rec.label;
-    out.set(rec.r, o + 1);
-    out.set(rec.g, o + 1 + 1024);
-    out.set(rec.b, o + 1 + 2048);
-  });
-  return out;
-}
-
 /**
  * Writes a cifar-10-batches-bin folder inside `parent` with `perBatch` records in each of the five train
  * batches and `testCount` in test_batch.bin; labels cycle 0..9. Returns the folder path.
  */
 export function writeCifarFolder(parent: string, perBatch = 2, testCount = 3): string {
-  const dir = path.join(parent, 'cifar-10-batches-bin');
-  mkdirSync(dir, { recursive: true });
+  const dir = path.join(parent, CIFAR10_FOLDER);
   let k = 0;
-  for (let b = 1; b <= 5; b++) {
-    const recs = Array.from({ length: perBatch }, () => patternRecord(k % 10, k++));
-    writeBytes(path.join(dir, `data_batch_${b}.bin`), cifarBytes(recs));
-  }
+  const train = Array.from({ length: 5 }, () => Array.from({ length: perBatch }, () => patternRecord(k % 10, k++)));
   const test = Array.from({ length: testCount }, (_, i) => patternRecord((i + 3) % 10, 100 + i));
-  writeBytes(path.join(dir, 'test_batch.bin'), cifarBytes(test));
+  writeCifar10Files(dir, { train, test });
   return dir;
 }

@@ -1,28 +1,41 @@
-// Checks the executed copies that `npm run notebooks` writes to notebooks/out/ (smoke profile) and
+// Checks the executed copies that `npm run notebooks` writes to notebooks/out/ (smoke profile),
 // `npm run notebooks:shipped` to notebooks/out-shipped/ (cpu profile on the shipped data/results, nothing
-// recomputed): no error outputs, every code cell ran, the code matches the source notebook, and at least
-// metadata.mat.expects.{figures,tables} image and HTML-table outputs. Skips a folder that is absent.
+// recomputed) and `npm run notebooks:cifar10` to notebooks/out-cifar10/ (smoke, on a synthetic CIFAR-10 folder,
+// the notebooks listing cifar10 in metadata.mat.ciDatasets): no error outputs, every code cell ran, the code
+// matches the source notebook, and at least metadata.mat.expects.{figures,tables} image and HTML-table outputs.
+// Skips a folder that is absent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotebookJson, inspectNotebook, problems, projectRoot, readExpects, readNotebook } from './notebook-check';
+import { NotebookJson, inspectNotebook, printedText, problems, projectRoot, readCiDatasets, readExpects, readNotebook } from './notebook-check';
 
 const root = projectRoot();
 const notebooksDir = join(root, 'notebooks');
 const sources = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort() : [];
 
-for (const [folder, command] of [['out', 'npm run notebooks'], ['out-shipped', 'npm run notebooks:shipped']] as const) {
+const runs = [
+  { folder: 'out', command: 'npm run notebooks' },
+  { folder: 'out-shipped', command: 'npm run notebooks:shipped' },
+  { folder: 'out-cifar10', command: 'npm run notebooks:cifar10', dataset: 'cifar10' },
+] as const;
+for (const run of runs) {
+  const { folder, command } = run;
+  const dataset = 'dataset' in run ? run.dataset : undefined;
   const outDir = join(notebooksDir, folder);
+  const names = dataset === undefined ? sources : sources.filter((n) => readCiDatasets(readNotebook(join(notebooksDir, n))).includes(dataset));
   const skipReason = !existsSync(outDir)
     ? `notebooks/${folder}/ is absent: run \`${command}\` to execute the notebooks first`
-    : sources.length === 0 ? 'no notebooks/*.ipynb' : false;
-  for (const name of sources.length ? sources : ['(none)']) {
+    : names.length === 0 ? 'no notebooks/*.ipynb for this run' : false;
+  for (const name of names.length ? names : ['(none)']) {
     test(`executed notebook ${folder}/${name}`, { skip: skipReason }, () => {
       const executedPath = join(outDir, name);
       assert.ok(existsSync(executedPath), `notebooks/${folder}/${name} is missing: run \`${command}\``);
-      const found = problems(readNotebook(executedPath), readNotebook(join(notebooksDir, name)));
+      const executed = readNotebook(executedPath);
+      const found = problems(executed, readNotebook(join(notebooksDir, name)));
       assert.deepEqual(found, [], `notebooks/${folder}/${name}:\n  ${found.join('\n  ')}`);
+      // the setup cell's banner names the dataset the notebook actually ran on
+      if (dataset !== undefined) assert.match(printedText(executed), new RegExp(`· dataset ${dataset}\\b`), `notebooks/${folder}/${name} did not run on ${dataset}`);
     });
   }
 }
@@ -67,6 +80,14 @@ test('checker reports error outputs, unexecuted cells, shortfalls and staleness'
   assert.match(problems({ cells: [code('a', [svg, table]), code('b'), code('c')] }, source).join('\n'), /without a static image\/png in cells 0/);
   const otherKernel: NotebookJson = { ...source, metadata: { kernelspec: { name: 'tslab' } } };
   assert.match(problems({ cells: [code('a'), code('b'), code('c')] }, otherKernel).join('\n'), /kernelspec.name is tslab;/);
+});
+
+test('ciDatasets defaults to none and rejects a non-list; printedText joins stream outputs', () => {
+  assert.deepEqual(readCiDatasets({ cells: [] }), []);
+  assert.deepEqual(readCiDatasets({ cells: [], metadata: { mat: { ciDatasets: ['cifar10'] } } }), ['cifar10']);
+  assert.throws(() => readCiDatasets({ cells: [], metadata: { mat: { ciDatasets: 'cifar10' as unknown as string[] } } }), RangeError);
+  const nb: NotebookJson = { cells: [code('a', [{ output_type: 'stream', name: 'stdout', text: ['torch · profile smoke', ' · dataset cifar10\n'] }, svg]), code('b', [table])] };
+  assert.equal(printedText(nb), 'torch · profile smoke · dataset cifar10\n');
 });
 
 test('expects defaults to zero and rejects bad counts', () => {

@@ -11,7 +11,7 @@ export interface NotebookJson {
   }>;
   metadata?: {
     kernelspec?: { name?: string };
-    mat?: { expects?: { figures?: number; tables?: number } };
+    mat?: { expects?: { figures?: number; tables?: number }; ciDatasets?: string[] };
   } & Record<string, unknown>;
 }
 
@@ -44,6 +44,18 @@ export function readExpects(nb: NotebookJson): Expects {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`metadata.mat.expects.${k} must be a non-negative integer, got ${String(v)}`);
   }
   return out;
+}
+
+/** `metadata.mat.ciDatasets`: datasets besides its default that CI executes the notebook on (scripts/notebook-lib.mjs reads the same). */
+export function readCiDatasets(nb: NotebookJson): string[] {
+  const d = nb.metadata?.mat?.ciDatasets ?? [];
+  if (!Array.isArray(d) || d.some((x) => typeof x !== 'string')) throw new RangeError(`metadata.mat.ciDatasets must be a list of dataset names, got ${JSON.stringify(d)}`);
+  return d;
+}
+
+/** Everything the notebook printed (stream outputs), joined. */
+export function printedText(nb: NotebookJson): string {
+  return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'stream').map((o) => text(o.text))).join('');
 }
 
 export function inspectNotebook(nb: NotebookJson): NotebookReport {

@@ -19,6 +19,7 @@ export const cifar10: DatasetEntry<'cifar10'> = {
   tradesBeta: 6,
   defaultArch: 'wrn',
   paper: { column: 'CIFAR10', title: 'CIFAR10' },
-  sweepEpsilons: epsilonRange(2 / 255, 16 / 255, 2 / 255),
+  // whole grey levels, exactly k/255 (epsilonRange's 6-decimal rounding would make 4/255 read 0.015686)
+  sweepEpsilons: epsilonRange(2, 16, 2).map((levels) => levels / 255),
   epsilonInGreyLevels: true,
 };
