@@ -19,7 +19,7 @@ import { formatSeconds } from './progress';
 import { datasetBudget, parseExperimentDataset, parseProfileName, type ExperimentDataset, type ProfileName } from './profiles';
 import type { ExperimentResults } from './report';
 import { experimentDir, SHIPPED_RESULTS_ROOT, resultsLocation } from './results-root';
-import { ALL_ROW_KEYS, ROWS } from './rows';
+import { ALL_ROW_KEYS, ROWS, parseRowKey, type RowKey } from './rows';
 
 /** One generated block: `<!-- generated: PROFILE/DATASET NAME -->` … `<!-- end generated -->`. */
 const BLOCK = /<!-- generated: ([\w-]+)\/([\w-]+) ([\w-]+) -->\n([\s\S]*?)<!-- end generated -->/g;
@@ -33,10 +33,21 @@ export function generatedBlocks(doc: string): GeneratedBlock[] {
   }));
 }
 
-/** Every row's results of a profile and dataset read from `root` (default data/results/); nothing is computed. */
+/**
+ * The rows a shipped reproduction holds: those its summary.json lists (a reproduction shipped stage by stage
+ * lists the rows finished so far), else every row.
+ */
+export function shippedRows(profile: ProfileName, dataset: ExperimentDataset, root: string = SHIPPED_RESULTS_ROOT): RowKey[] {
+  const file = path.join(experimentDir(resultsLocation({ root, readRoots: [root] }).writeRoot, profile, dataset), 'summary.json');
+  if (!fs.existsSync(file)) return [...ALL_ROW_KEYS];
+  const summary = readJsonFile<{ rows?: unknown }>(file, { check: (v) => (Array.isArray((v as { rows?: unknown })?.rows) ? undefined : 'a summary without rows') })!;
+  return (summary.rows as string[]).map(parseRowKey);
+}
+
+/** The shipped rows' results of a profile and dataset read from `root` (default data/results/); nothing is computed. */
 export async function loadShippedResults(profile: ProfileName, dataset: ExperimentDataset, root: string = SHIPPED_RESULTS_ROOT): Promise<ExperimentResults> {
   const location = resultsLocation({ root, readRoots: [root] });
-  const { results } = await ensureRows(ALL_ROW_KEYS, profile, dataset, {
+  const { results } = await ensureRows(shippedRows(profile, dataset, root), profile, dataset, {
     results: location, cachedOnly: true,
     suites: (row) => rowWork(row).suites, features: (row) => rowWork(row).features,
   });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { useTestBackend } from '../helpers/backend';
-import { generatedBlocks, loadShippedResults, refreshReproductionDoc, NotCachedError, SHIPPED_RESULTS_ROOT } from '../../src/experiments';
+import { ALL_ROW_KEYS, generatedBlocks, loadShippedResults, refreshReproductionDoc, shippedRows, NotCachedError, SHIPPED_RESULTS_ROOT } from '../../src/experiments';
 import { projectRoot } from '../../src/io/paths';
 
 before(async () => { await useTestBackend(); });
@@ -49,4 +49,20 @@ test('shipped results are complete: loading them computes nothing, and a missing
   } finally {
     fs.rmSync(empty, { recursive: true, force: true });
   }
+});
+
+test('a reproduction shipped stage by stage: its summary lists the rows finished so far, and only those are loaded', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mat-staged-'));
+  try {
+    assert.deepEqual(shippedRows('cpu', 'mnist', root), [...ALL_ROW_KEYS], 'no summary: every row');
+    const dir = path.join(root, 'cpu', 'mnist');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ kind: 'reproduce', rows: ['natural', 'at'] }));
+    assert.deepEqual(shippedRows('cpu', 'mnist', root), ['natural', 'at']);
+    fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ kind: 'reproduce', rows: ['natural', 'madry'] }));
+    assert.throws(() => shippedRows('cpu', 'mnist', root), /unknown row 'madry'/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  assert.equal(shippedRows('cpu-quick', 'mnist').length, 8, 'the first reproduction ships every row');
 });
