@@ -136,7 +136,10 @@ export function headlineAttacks(budget: DatasetBudget): HeadlineAttack[] {
   const steps = budget.eval.pgd.steps;
   const auto = budget.eval.autoAttack;
   const at = (attack: string) => `${attack}@${epsilonLabel(epsilon)}`;
-  const common = { kind: 'fixed-epsilon' as const, epsilon, ...subsetOf(budget, budget.eval.subset) };
+  // a fixed-ε step on the table's subset, keyed `<attack>@ε`
+  const step = (attack: AttackName, options: EvalStepSpec['options']): EvalStepSpec => ({
+    key: at(attack), attack, options, kind: 'fixed-epsilon', epsilon, ...subsetOf(budget, budget.eval.subset),
+  });
   const apgd = { epsilon, nIter: budget.eval.apgd.nIter, restarts: budget.eval.apgd.restarts ?? 1, seed: 0 };
   const objectiveOf = (context: SuiteContext) => {
     const o = adaptiveObjectiveForMethod(context.method, context.settings);
@@ -148,27 +151,25 @@ export function headlineAttacks(budget: DatasetBudget): HeadlineAttack[] {
       id: 'adaptive-pgd', column: `Adaptive PGD-${steps}`, key: adaptivePgdKey(budget),
       spec: (c) => ({ ...pgd, key: adaptivePgdKey(budget), attack: 'adaptive-pgd', sanity: false, objective: objectiveOf(c) }),
     },
-    { id: 'apgd-ce', column: 'APGD-CE', key: at('apgd-ce'), spec: () => ({ key: at('apgd-ce'), attack: 'apgd-ce', options: apgd, ...common }) },
-    { id: 'apgd-dlr', column: 'APGD-DLR', key: at('apgd-dlr'), spec: () => ({ key: at('apgd-dlr'), attack: 'apgd-dlr', options: apgd, ...common }) },
+    { id: 'apgd-ce', column: 'APGD-CE', key: at('apgd-ce'), spec: () => step('apgd-ce', apgd) },
+    { id: 'apgd-dlr', column: 'APGD-DLR', key: at('apgd-dlr'), spec: () => step('apgd-dlr', apgd) },
   ];
   if (auto === undefined) return list;
   const targeted = { ...apgd, restarts: 1, nTargetClasses: auto.nTargetClasses };
   const square = { epsilon, nQueries: auto.squareQueries, seed: 0 };
   list.push(
-    { id: 'apgd-t', column: 'APGD-T', key: at('apgd-t'), spec: () => ({ key: at('apgd-t'), attack: 'apgd-t', options: targeted, ...common }) },
-    {
-      id: 'apgd-adaptive', column: 'APGD (adaptive)', key: at('apgd-adaptive'),
-      spec: (c) => ({ key: at('apgd-adaptive'), attack: 'apgd-adaptive', options: apgd, ...common, objective: objectiveOf(c) }),
-    },
-    { id: 'square', column: `Square-${auto.squareQueries}`, key: at('square'), spec: () => ({ key: at('square'), attack: 'square', options: square, ...common }) },
+    { id: 'apgd-t', column: 'APGD-T', key: at('apgd-t'), spec: () => step('apgd-t', targeted) },
+    { id: 'apgd-adaptive', column: 'APGD (adaptive)', key: at('apgd-adaptive'), spec: (c) => ({ ...step('apgd-adaptive', apgd), objective: objectiveOf(c) }) },
+    { id: 'square', column: `Square-${auto.squareQueries}`, key: at('square'), spec: () => step('square', square) },
   );
   return list;
 }
 
 /** One headline attack by id (RangeError when the budget does not run it). */
 export function headlineAttack(budget: DatasetBudget, id: HeadlineAttackId): HeadlineAttack {
-  const found = headlineAttacks(budget).find((a) => a.id === id);
-  if (found === undefined) throw new RangeError(`this budget does not run '${id}' (it runs ${headlineAttacks(budget).map((a) => a.id).join(', ')})`);
+  const all = headlineAttacks(budget);
+  const found = all.find((a) => a.id === id);
+  if (found === undefined) throw new RangeError(`this budget does not run '${id}' (it runs ${all.map((a) => a.id).join(', ')})`);
   return found;
 }
 
