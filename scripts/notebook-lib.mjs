@@ -86,6 +86,21 @@ export function privateJupyterEnv() {
   return { root, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+/** SIGKILLs every process (not this one) whose command line contains `text`; returns their pids. */
+export function killProcessesMentioning(text) {
+  if (!text || !existsSync('/proc')) return [];
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let cmdline;
+    try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; } // gone meanwhile
+    if (!cmdline.includes(text)) continue;
+    try { process.kill(pid, 'SIGKILL'); pids.push(pid); } catch { /* exited meanwhile */ }
+  }
+  return pids;
+}
+
 export function fmtSeconds(s) {
   return s >= 60 ? `${Math.floor(s / 60)} min ${(s % 60).toFixed(0)} s` : `${s.toFixed(1)} s`;
 }

@@ -28,7 +28,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import {
-  KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, findPython, fmtSeconds, listNotebooks,
+  KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, findPython, fmtSeconds, killProcessesMentioning, listNotebooks,
   privateJupyterEnv, readCiDatasets, readExpects, readNotebook, scanOutputs,
 } from './notebook-lib.mjs';
 import { openSvgRasterizer } from './svg-to-png.mjs';
@@ -224,6 +224,9 @@ async function main() {
       }
     }
   } finally {
+    // a kernel nbclient failed to stop would hold this process's pipes (and CI's) open
+    const strays = jup ? killProcessesMentioning(jup.root) : [];
+    if (strays.length) console.error(`run-notebooks: killed ${strays.length} leftover kernel process(es): ${strays.join(', ')}`);
     jup?.cleanup();
     await rasterizer?.close();
   }
@@ -239,7 +242,8 @@ function indent(text) {
   return String(text ?? '').split('\n').slice(0, 40).map((l) => `    ${l}`).join('\n');
 }
 
-main().then((code) => { process.exitCode = code; }, (err) => {
+// Exit explicitly: a handle left open elsewhere (a straggler's pipe) must not keep CI waiting.
+main().then((code) => process.exit(code), (err) => {
   console.error(`run-notebooks: ${err instanceof Error ? err.message : err}`);
-  process.exitCode = 2;
+  process.exit(2);
 });
