@@ -2,6 +2,8 @@
 // TypeScript kernel that calls it. Outputs are always contiguous in TensorFlow.js' layout.
 #include "ops.h"
 
+#include <dlfcn.h>
+
 #include <cmath>
 #include <limits>
 
@@ -124,18 +126,57 @@ Outs avgPoolGrad(const Inputs& in, const Args& a) {
                                           false, c10::nullopt)));
 }
 
+// oneDNN's sgemm for float32 matrix products on the CPU. libtorch's own at::matmul goes to the system BLAS,
+// which on Debian is whatever libblas.so.3 the alternatives point to (the reference BLAS unless OpenBLAS is
+// installed: ≈ 7 GFLOP/s here, 10× slower than oneDNN's). libtorch already loads libdnnl, whose C API
+// (dnnl_sgemm, row-major) is stable across oneDNN 1.x–3.x; looked up at run time, so a libtorch without it
+// (a CUDA build, a static oneDNN) keeps at::matmul. Returns an undefined tensor when it does not apply.
+using SgemmFn = int (*)(char, char, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*, int64_t, float, float*, int64_t);
+static SgemmFn dnnlSgemm() {
+  static SgemmFn fn = reinterpret_cast<SgemmFn>(dlsym(RTLD_DEFAULT, "dnnl_sgemm"));
+  return fn;
+}
+
+at::Tensor sgemmMatMul(const at::Tensor& x, const at::Tensor& y, bool transA, bool transB, const at::Tensor& bias) {
+  SgemmFn sgemm = dnnlSgemm();
+  if (!sgemm || !x.is_cpu() || !y.is_cpu() || x.scalar_type() != at::kFloat || y.scalar_type() != at::kFloat) return {};
+  if (x.dim() != y.dim() || x.dim() < 2 || x.dim() > 3 || !x.is_contiguous() || !y.is_contiguous()) return {};
+  const int64_t batch = x.dim() == 3 ? x.size(0) : 1;
+  if (x.dim() == 3 && y.size(0) != batch) return {};  // broadcasting batches: at::matmul
+  const int64_t m = transA ? x.size(-1) : x.size(-2), k = transA ? x.size(-2) : x.size(-1);
+  const int64_t n = transB ? y.size(-2) : y.size(-1);
+  if ((transB ? y.size(-1) : y.size(-2)) != k) return {};
+  if (bias.defined() && (bias.scalar_type() != at::kFloat || bias.dim() > 1 || !bias.is_cpu())) return {};
+  std::vector<int64_t> shape = x.dim() == 3 ? std::vector<int64_t>{batch, m, n} : std::vector<int64_t>{m, n};
+  // C starts as a copy of the broadcast bias (β = 1) or uninitialised (β = 0); a copy, never .contiguous():
+  // for one row that is the bias' own storage, which sgemm would then overwrite
+  at::Tensor out = at::empty(shape, x.options());
+  if (bias.defined()) out.copy_(bias.expand(shape));
+  const float* px = x.data_ptr<float>();
+  const float* py = y.data_ptr<float>();
+  float* po = out.data_ptr<float>();
+  for (int64_t b = 0; b < batch; b++) {
+    int status = sgemm(transA ? 'T' : 'N', transB ? 'T' : 'N', m, n, k, 1.0f, px + b * m * k, transA ? m : k,
+                       py + b * k * n, transB ? k : n, bias.defined() ? 1.0f : 0.0f, po + b * m * n, n);
+    if (status != 0) return {};
+  }
+  return out;
+}
+
 // BatchMatMul / _FusedMatMul. inputs: a, b[, bias][, prelu]. args: transposeA, transposeB, hasBias, activation, alpha
 Outs matMul(const Inputs& in, const Args& a) {
   at::Tensor x = T(in, 0), y = T(in, 1);
-  if (a.b(0)) x = x.transpose(-1, -2);
-  if (a.b(1)) y = y.transpose(-1, -2);
   bool hasBias = a.v.size() > 2 && a.b(2);
   int64_t act = a.v.size() > 3 ? a.i(3) : kLinear;
-  at::Tensor out;
-  if (hasBias && x.dim() == 2 && y.dim() == 2 && T(in, 2).dim() <= 1) out = at::addmm(T(in, 2), x, y);
-  else {
-    out = at::matmul(x, y);
-    if (hasBias) out = out + T(in, 2);
+  at::Tensor out = sgemmMatMul(x, y, a.b(0), a.b(1), hasBias ? T(in, 2) : at::Tensor());
+  if (!out.defined()) {
+    if (a.b(0)) x = x.transpose(-1, -2);
+    if (a.b(1)) y = y.transpose(-1, -2);
+    if (hasBias && x.dim() == 2 && y.dim() == 2 && T(in, 2).dim() <= 1) out = at::addmm(T(in, 2), x, y);
+    else {
+      out = at::matmul(x, y);
+      if (hasBias) out = out + T(in, 2);
+    }
   }
   at::Tensor prelu = act == kPrelu ? T(in, hasBias ? 3 : 2) : at::Tensor();
   return one(activate(out, act, a.v.size() > 4 ? a.f(4) : 0, prelu));
@@ -171,6 +212,64 @@ Outs batchNormGrad(const Inputs& in, const Args& a) {
   return {Slot{nhwc(std::get<0>(g)), at::Tensor()}, Slot{dmean.contiguous(), at::Tensor()},
           Slot{dvariance.contiguous(), at::Tensor()}, Slot{dscale.contiguous(), at::Tensor()},
           Slot{doffset.contiguous(), at::Tensor()}};
+}
+
+// Batch norm in training mode (x NHWC; the batch's own statistics over every axis but the last) in two passes
+// over x, where TF.js' moments + FusedBatchNorm make five. inputs: x, scale, offset. args: epsilon
+// outputs: y, mean, variance (biased, as tf.moments gives it)
+Outs batchNormTraining(const Inputs& in, const Args& a) {
+  const at::Tensor &x = T(in, 0), &scale = T(in, 1), &offset = T(in, 2);
+  // ATen's channels-last statistics kernel (what PyTorch's training-mode batch norm runs); no running stats
+  auto stats = at::batch_norm_update_stats(nchw(x), {}, {}, 0.0);
+  at::Tensor mean = std::get<0>(stats), variance = std::get<1>(stats);
+  at::Tensor inv = at::rsqrt(variance + a.f(0)) * scale;
+  at::Tensor y = at::addcmul(offset - mean * inv, x, inv);
+  return {Slot{y.contiguous(), at::Tensor()}, Slot{mean.contiguous(), at::Tensor()}, Slot{variance.contiguous(), at::Tensor()}};
+}
+
+// Its gradient, through the batch statistics too: ATen's training-mode batch-norm backward (two passes over x).
+// Gradients arriving at the mean and variance outputs (zeros unless a caller differentiates them) are added
+// exactly, in one more pass, only when one is nonzero.
+// inputs: dy, x, scale, mean, variance, dmean, dvariance. args: epsilon. outputs: dx, dscale, doffset
+Outs batchNormTrainingGrad(const Inputs& in, const Args& a) {
+  const at::Tensor &dy = T(in, 0), &x = T(in, 1), &scale = T(in, 2), &mean = T(in, 3), &variance = T(in, 4);
+  const at::Tensor &dmean = T(in, 5), &dvariance = T(in, 6);
+  double eps = a.f(0);
+  at::Tensor invstd = at::rsqrt(variance + eps);
+  auto g = at::native_batch_norm_backward(nchw(dy), nchw(x), scale, {}, {}, mean, invstd, true, eps, {true, true, true});
+  at::Tensor dx = nhwc(std::get<0>(g));
+  if (dmean.ne(0).any().item<bool>() || dvariance.ne(0).any().item<bool>()) {
+    double m = static_cast<double>(x.numel() / x.size(-1));
+    dx = dx + dmean / m + (x - mean) * (dvariance * (2.0 / m));
+  }
+  return {Slot{dx.contiguous(), at::Tensor()}, Slot{std::get<1>(g).contiguous(), at::Tensor()},
+          Slot{std::get<2>(g).contiguous(), at::Tensor()}};
+}
+
+// Optimizer updates: one call per variable where TF.js makes four (momentum) or eleven (Adam) kernel calls,
+// in TF.js' operation order with its float32 constants, so the numbers match the unfused optimizer's.
+static double f32(double v) { return static_cast<double>(static_cast<float>(v)); }
+
+// SGD with momentum. inputs: value, accumulation, gradient. args: learningRate, momentum, nesterov
+// outputs: value, accumulation
+Outs momentumUpdate(const Inputs& in, const Args& a) {
+  const at::Tensor &value = T(in, 0), &acc = T(in, 1), &grad = T(in, 2);
+  const double c = f32(-a.f(0)), m = f32(a.f(1));
+  at::Tensor newAcc = acc.mul(m).add_(grad);
+  at::Tensor step = a.b(2) ? grad.add(newAcc.mul(m)) : newAcc;
+  return {Slot{step.mul(c).add_(value), at::Tensor()}, Slot{newAcc, at::Tensor()}};
+}
+
+// Adam. inputs: value, m, v, gradient, accBeta1, accBeta2 (scalars: β^t before this step's update)
+// args: learningRate, beta1, beta2, epsilon. outputs: value, m, v
+Outs adamUpdate(const Inputs& in, const Args& a) {
+  const at::Tensor &value = T(in, 0), &m1 = T(in, 1), &m2 = T(in, 2), &grad = T(in, 3);
+  const double b1 = f32(a.f(1)), b2 = f32(a.f(2)), c1 = f32(1 - a.f(1)), c2 = f32(1 - a.f(2));
+  at::Tensor newM1 = m1.mul(b1).add_(grad.mul(c1));
+  at::Tensor newM2 = m2.mul(b2).add_(grad.square().mul_(c2));
+  at::Tensor d1 = at::rsub(T(in, 4), 1), d2 = at::rsub(T(in, 5), 1);  // 1 − β^t, in float32 as TF.js
+  at::Tensor step = newM1.div(d1).div_(newM2.div(d2).sqrt_().add_(f32(a.f(3))));
+  return {Slot{step.mul_(f32(-a.f(0))).add_(value), at::Tensor()}, Slot{newM1, at::Tensor()}, Slot{newM2, at::Tensor()}};
 }
 
 // The gradient of Mean: dy broadcast back over the reduced axes and divided by their size, in one pass.
@@ -465,7 +564,9 @@ const std::unordered_map<std::string, OpFn>& opTable() {
   static const std::unordered_map<std::string, OpFn> table = {
       {"conv2d", conv2d}, {"conv2dBackpropInput", conv2dBackpropInput}, {"conv2dBackpropFilter", conv2dBackpropFilter},
       {"maxPool", maxPool}, {"maxPoolGrad", maxPoolGrad}, {"avgPool", avgPool}, {"avgPoolGrad", avgPoolGrad},
-      {"matMul", matMul}, {"batchNorm", batchNorm}, {"batchNormGrad", batchNormGrad}, {"meanGrad", meanGrad}, {"softmax", softmax},
+      {"matMul", matMul}, {"batchNorm", batchNorm}, {"batchNormGrad", batchNormGrad},
+      {"batchNormTraining", batchNormTraining}, {"batchNormTrainingGrad", batchNormTrainingGrad},
+      {"momentumUpdate", momentumUpdate}, {"adamUpdate", adamUpdate}, {"meanGrad", meanGrad}, {"softmax", softmax},
       {"sum", reduce<0>}, {"mean", reduce<1>}, {"max", reduce<2>}, {"min", reduce<3>}, {"prod", reduce<4>},
       {"all", reduce<5>}, {"any", reduce<6>}, {"argMax", argMax}, {"argMin", argMin},
       {"add", binary<0>}, {"sub", binary<1>}, {"mul", binary<2>}, {"div", binary<3>}, {"floorDiv", binary<4>},

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createClassifier, type Arch } from '../models';
 import { crossEntropy } from '../losses/cross-entropy';
+import { createOptimizer } from '../train/optimizer';
 
 export interface ThroughputOptions {
   arch?: Arch;
@@ -44,7 +45,7 @@ export function measureThroughput(options: ThroughputOptions = {}): ThroughputRe
   const shape = model.inputShape;
   const x = tf.randomUniform([batchSize, ...shape], 0, 1, 'float32', 2) as tf.Tensor4D;
   const y = tf.randomUniform([batchSize], 0, model.numClasses, 'int32', 3) as tf.Tensor1D;
-  const optimizer = tf.train.momentum(0.01, 0.9);
+  const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01, momentum: 0.9 }); // the project's (fused where the backend can)
   const vars = model.trainableVariables();
   const trainStep = () => {
     const cost = optimizer.minimize(() => crossEntropy(model.logits(x, true), y), true, vars);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from './batch-norm';
 import { appendHead, type HeadOptions } from './head';
 import { SeedSequence } from './init';
 
@@ -30,7 +31,7 @@ export function buildVgg(opts: VggOptions): tf.LayersModel {
       h = tf.layers
         .conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: seeds.heNormal() })
         .apply(h) as tf.SymbolicTensor;
-      h = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(h) as tf.SymbolicTensor;
+      h = batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(h) as tf.SymbolicTensor;
       h = tf.layers.activation({ activation: 'relu' }).apply(h) as tf.SymbolicTensor;
     }
     h = tf.layers.maxPooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;

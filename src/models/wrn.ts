@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from './batch-norm';
 import { appendHead, type HeadOptions } from './head';
 import { SeedSequence } from './init';
 
@@ -47,7 +48,7 @@ export function buildWideResNet(opts: WrnOptions): tf.LayersModel {
       kernelInitializer: seeds.heNormalFanOut(),
     });
   const bnRelu = (x: tf.SymbolicTensor) => {
-    const b = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
+    const b = batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
     return tf.layers.activation({ activation: 'relu' }).apply(b) as tf.SymbolicTensor;
   };
 

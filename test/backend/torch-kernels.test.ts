@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { fallbackCounts, loadTorchAddon, nativeKernels, resetFallbackCounts } from '../../src/backend/torch';
+import { batchNormTraining, fusedBatchNormTrainingAvailable } from '../../src/backend/fused-batch-norm';
+import { createOptimizer } from '../../src/train/optimizer';
 import { relError } from '../helpers/compare';
 import { seededRandom } from '../../src/analysis/random';
 
@@ -103,6 +105,12 @@ add('matMul', () => tf.matMul(ma(), mb())); add('matMul transposeB', () => tf.ma
 add('matMul transposeA', () => tf.matMul(maT(), mb(), true, false));
 add('batched matMul', () => tf.matMul(t([3, 6, 4])(), t([3, 4, 2])()));
 add('fused matMul bias + relu', () => tf.fused.matMul({ a: ma(), b: mb(), bias: mbias(), activation: 'relu' }));
+add('fused matMul, one row, twice: the bias is left as it was', () => {
+  const row = t([1, 4])(), bias = mbias();
+  const first = tf.fused.matMul({ a: row, b: mb(), bias }), second = tf.fused.matMul({ a: row, b: mb(), bias });
+  return [first, second, bias];
+});
+add('batched matMul (rank 3, transposed)', () => tf.matMul(t([3, 4, 6])(), t([3, 5, 4])(), true, true));
 add('fused matMul gradients', () => tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
   tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation: 'relu' }).square().sum())([ma(), mb(), mbias()]));
 add('batchNorm', () => tf.batchNorm(t([2, 3, 3, 4])(), t([4])(), t([4], 0.5, 2)(), t([4])(), t([4])(), 1e-3));
@@ -112,6 +120,32 @@ add('batchNorm gradients (NHWC, per-channel statistics)', () => {
     tf.batchNorm(a, m as tf.Tensor1D, v as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D, 1e-3).mul(dy).sum())(
     [t([2, 3, 3, 4])(), t([4])(), t([4], 0.5, 2)(), t([4])(), t([4])()]);
 });
+// training-mode batch norm: the fused pair where the backend has it (torch), TF.js' composition on cpu
+const bnTraining = (a: tf.Tensor, g: tf.Tensor, o: tf.Tensor): tf.Tensor[] => {
+  if (fusedBatchNormTrainingAvailable()) return batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, o as tf.Tensor1D, 1e-5);
+  const { mean, variance } = tf.moments(a, [0, 1, 2]);
+  return [tf.batchNorm(a, mean, variance, o as tf.Tensor1D, g as tf.Tensor1D, 1e-5), mean, variance];
+};
+const bnIn = t([3, 5, 4, 6], -2, 3), bnScale = t([6], 0.5, 2), bnOffset = t([6]), bnDy = t([3, 5, 4, 6]), bnWeights = t([6], 1, 6);
+add('batch norm, training mode (batch statistics)', () => bnTraining(bnIn(), bnScale(), bnOffset()));
+add('batch norm, training mode: gradients through y', () => tf.grads((a: tf.Tensor, g: tf.Tensor, o: tf.Tensor) =>
+  bnTraining(a, g, o)[0].mul(bnDy()).sum())([bnIn(), bnScale(), bnOffset()]));
+add('batch norm, training mode: gradients through y, mean and variance', () => tf.grads((a: tf.Tensor, g: tf.Tensor, o: tf.Tensor) => {
+  const [y, mean, variance] = bnTraining(a, g, o);
+  return y.mul(bnDy()).sum().add(mean.mul(bnWeights()).sum()).add(variance.square().sum());
+})([bnIn(), bnScale(), bnOffset()]));
+// optimizer updates: the project's optimizers (fused update on torch, TF.js' on cpu), three steps, values and slots
+const optimizerCase = (name: 'sgd' | 'adam') => () => {
+  const v = tf.variable(t([4, 3])());
+  const opt = createOptimizer({ name, learningRate: 0.05, momentum: 0.9 });
+  for (let k = 0; k < 3; k++) { const g = t([4, 3])(); opt.applyGradients({ [v.name]: g }); g.dispose(); }
+  const slots = (opt as unknown as Record<string, Array<{ variable: tf.Variable }>>)[name === 'sgd' ? 'accumulations' : 'accumulatedSecondMoment'];
+  const out = [v.clone(), slots[0].variable.clone()];
+  v.dispose(); opt.dispose();
+  return out;
+};
+add('SGD-momentum steps', optimizerCase('sgd'));
+add('Adam steps', optimizerCase('adam'));
 add('batchNorm without offset and scale', () => tf.batchNorm(t([3, 4])(), t([4])(), t([4], 0.5, 2)()));
 // reductions
 const r3 = t([3, 4, 5]);

@@ -10,6 +10,7 @@ import { convolutionKernels } from './kernels/convolution';
 import { elementwiseKernels } from './kernels/elementwise';
 import { reductionKernels } from './kernels/reduction';
 import { shapeKernels } from './kernels/shape';
+import { fusedKernels } from './kernels/fused';
 import { Unsupported } from './kernels/unsupported';
 import { runOnCpu } from './fallback';
 import type { TorchKernel } from './kernels/define';
@@ -21,7 +22,7 @@ export { loadTorchAddon, torchAddonPath, type TorchAddon, type TorchAddonInfo } 
 
 export const TORCH_BACKEND = 'torch';
 
-export const nativeKernels: TorchKernel[] = [...elementwiseKernels, ...convolutionKernels, ...reductionKernels, ...shapeKernels, ...gradientKernels];
+export const nativeKernels: TorchKernel[] = [...elementwiseKernels, ...convolutionKernels, ...reductionKernels, ...shapeKernels, ...gradientKernels, ...fusedKernels];
 
 let registered: TorchAddon | undefined;
 
