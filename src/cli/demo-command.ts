@@ -13,7 +13,7 @@ import { trainWithProgress } from './train-command';
 import { BACKEND_NAMES } from '../backend';
 
 export const DEMO_HELP = `mat demo — what \`npm start\` runs: natural vs MAT(SO) SmallCNN on full MNIST, two epochs each
-(SGD 0.05, ×0.1 after the first), then a small Table-2-style comparison: clean accuracy on the 10k test
+(Adam 1e-3, ×0.1 for the last, as the cpu profile), then a small Table-2-style comparison: clean accuracy on the 10k test
 set, and on a test subset PGD-40 (ε=0.3, cross-entropy) beside APGD-DLR (ε=0.3, 40 iterations), whose
 scale-free margin loss does not vanish when the softmax saturates — so a large gap between the two columns
 means the CE gradient is masked, not that the model is robust.
@@ -61,7 +61,7 @@ export async function demoCommand(argv: string[], ctx: CommandContext = {}): Pro
   const runsDir = String(v['runs-dir'] ?? path.join('runs', 'demo'));
   await ctx.startBackend?.();
   const base = {
-    dataset: 'mnist' as const, arch: 'smallcnn' as const, epochs, batchSize: 128, optimizer: 'sgd' as const, learningRate: 0.05, momentum: 0.9, seed: 0,
+    dataset: 'mnist' as const, arch: 'smallcnn' as const, epochs, batchSize: 128, optimizer: 'adam' as const, learningRate: 1e-3, seed: 0,
     lrMilestones: epochs > 1 ? [epochs - 1] : undefined,
   };
   const rows: Array<{ name: string; config: TrainRunConfig }> = [
