@@ -74,8 +74,11 @@ export function findPython(modules = ['nbclient', 'nbformat']) {
  * A private Jupyter data dir holding this checkout's kernel spec, so runs do not depend on
  * `npm run kernel` having been run (or on where it pointed). Returns env additions and a cleanup.
  */
+/** Where privateJupyterEnv's folders live: a kernel it started names one in its argv (connection file). */
+export const PRIVATE_JUPYTER_PREFIX = join(tmpdir(), 'mat-jupyter-');
+
 export function privateJupyterEnv() {
-  const root = mkdtempSync(join(tmpdir(), 'mat-jupyter-'));
+  const root = mkdtempSync(PRIVATE_JUPYTER_PREFIX);
   writeKernelSpec(join(root, 'data', 'kernels'));
   const env = {
     // JUPYTER_PATH is searched before the user and system data dirs.
@@ -86,16 +89,16 @@ export function privateJupyterEnv() {
   return { root, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** SIGKILLs every process (not this one) whose command line contains `text`; returns their pids. */
-export function killProcessesMentioning(text) {
-  if (!text || !existsSync('/proc')) return [];
+/** SIGKILLs every process (not this one) whose command line contains every one of `texts`; returns their pids. */
+export function killProcessesMentioning(...texts) {
+  if (texts.length === 0 || texts.some((t) => !t) || !existsSync('/proc')) return [];
   const pids = [];
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     let cmdline;
     try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; } // gone meanwhile
-    if (!cmdline.includes(text)) continue;
+    if (!texts.every((t) => cmdline.includes(t))) continue;
     try { process.kill(pid, 'SIGKILL'); pids.push(pid); } catch { /* exited meanwhile */ }
   }
   return pids;
