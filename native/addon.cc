@@ -8,6 +8,8 @@
 
 #include <malloc.h>
 
+#include <chrono>
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -23,6 +25,9 @@ struct Context {
   std::vector<std::string> opNames;
   at::Device device = at::kCPU;
   int64_t live = 0;
+  // per context (worker thread): kernels run, host→device copies, and the time spent inside ATen's ops
+  int64_t kernels = 0, uploads = 0;
+  double opSeconds = 0;
 };
 
 #define NAPI_OK(call)                                                        \
@@ -111,6 +116,7 @@ napi_value Create(napi_env env, napi_callback_info info) {
       return throwError(env, "torch addon: data has " + std::to_string(given) + " bytes, shape needs " + std::to_string(bytes));
     if (bytes) std::memcpy(t.data_ptr(), data, bytes);
     if (ctx->device != at::kCPU) t = t.to(ctx->device);
+    ctx->uploads++;
     napi_value out;
     NAPI_OK(napi_create_int32(env, store(ctx, mat::Slot{t, at::Tensor()}), &out));
     return out;
@@ -128,6 +134,7 @@ napi_value Read(napi_env env, napi_callback_info info) {
   Context* ctx = ctxOf(env);
   try {
     at::Tensor t = slotAt(ctx, toInt(env, argv[0]))->tensor;
+    mat::readbackCount()++;
     if (!t.is_cpu()) t = t.cpu();
     t = t.contiguous();
     int code = mat::dtypeCode(t.scalar_type());
@@ -208,7 +215,10 @@ napi_value Run(napi_env env, napi_callback_info info) {
     mat::Inputs inputs;
     for (double id : ids) inputs.push_back(slotAt(ctx, static_cast<int64_t>(id)));
     mat::Args args{toNumbers(env, argv[2])};
+    auto started = std::chrono::steady_clock::now();
     std::vector<mat::Slot> outs = ctx->ops[op](inputs, args);
+    ctx->opSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ctx->kernels++;
     // flat: per output slot, dtype code, rank, dims... (one call returns everything the kernel needs)
     std::vector<int64_t> flat;
     for (auto& slot : outs) {
@@ -264,6 +274,60 @@ napi_value SetDevice(napi_env env, napi_callback_info info) {
     return throwError(env, "torch addon: unknown device '" + device + "'");
   }
   return nullptr;
+}
+
+// counters() -> { readbacks, kernels, uploads, opSeconds }: device→host reads (every read and any scalar an op
+// reads; process-wide), native kernels run, host→device copies, seconds inside ATen's ops (on CUDA: launch cost)
+napi_value Counters(napi_env env, napi_callback_info) {
+  Context* ctx = ctxOf(env);
+  napi_value out, v;
+  NAPI_OK(napi_create_object(env, &out));
+  NAPI_OK(napi_create_int64(env, mat::readbackCount().load(), &v));
+  NAPI_OK(napi_set_named_property(env, out, "readbacks", v));
+  NAPI_OK(napi_create_int64(env, ctx->kernels, &v));
+  NAPI_OK(napi_set_named_property(env, out, "kernels", v));
+  NAPI_OK(napi_create_int64(env, ctx->uploads, &v));
+  NAPI_OK(napi_set_named_property(env, out, "uploads", v));
+  NAPI_OK(napi_create_double(env, ctx->opSeconds, &v));
+  NAPI_OK(napi_set_named_property(env, out, "opSeconds", v));
+  return out;
+}
+
+napi_value ResetCounters(napi_env env, napi_callback_info) {
+  Context* ctx = ctxOf(env);
+  mat::readbackCount() = 0;
+  ctx->kernels = ctx->uploads = 0;
+  ctx->opSeconds = 0;
+  return nullptr;
+}
+
+// setPrecision('fp32' | 'tf32') -> { allowTF32CuDNN, allowTF32CuBLAS }: whether cuDNN convolutions and cuBLAS
+// matrix products may round float32 inputs to TF32 (process-wide, ATen's global context). libtorch allows it
+// for cuDNN by default; nothing changes on the CPU, where the flags are only recorded.
+napi_value SetPrecision(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!getArgs(env, info, 1, argv)) return nullptr;
+  char name[16];
+  size_t len = 0;
+  NAPI_OK(napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len));
+  std::string mode(name);
+  if (mode != "fp32" && mode != "tf32") return throwError(env, "torch addon: unknown precision '" + mode + "' (fp32 or tf32)");
+  bool tf32 = mode == "tf32";
+  try {
+    auto& context = at::globalContext();
+    context.setAllowTF32CuDNN(tf32);
+    context.setAllowTF32CuBLAS(tf32);
+    context.setFloat32MatmulPrecision(tf32 ? "high" : "highest");
+    napi_value out, v;
+    NAPI_OK(napi_create_object(env, &out));
+    NAPI_OK(napi_get_boolean(env, context.allowTF32CuDNN(), &v));
+    NAPI_OK(napi_set_named_property(env, out, "allowTF32CuDNN", v));
+    NAPI_OK(napi_get_boolean(env, context.allowTF32CuBLAS(), &v));
+    NAPI_OK(napi_set_named_property(env, out, "allowTF32CuBLAS", v));
+    return out;
+  } catch (const c10::Error& e) {
+    return throwError(env, std::string("torch addon: setPrecision: ") + e.what_without_backtrace());
+  }
 }
 
 // info() -> { torchVersion, threads, cuda, device, liveTensors, bytes, ops }
@@ -327,6 +391,9 @@ NAPI_MODULE_INIT() {
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setDevice", nullptr, SetDevice, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"counters", nullptr, Counters, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"resetCounters", nullptr, ResetCounters, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setPrecision", nullptr, SetPrecision, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -120,10 +120,22 @@ Outs avgPool(const Inputs& in, const Args& a) {
 }
 
 // AvgPoolGrad. inputs: dy, x. args: as avgPool
+// With padding, ATen's channels-last CUDA kernel returns wrong gradients (pytorch/pytorch#188344: its NHWC backward
+// drops the padding offset when it maps an input pixel to its windows; rel. error 0.70 measured on an H200), while
+// its NCHW kernel is right on every device. Padded windows therefore go through tensors with plain NCHW strides,
+// made explicitly: .contiguous() would keep a channels-last view wherever both layouts count as contiguous
+// (C = 1, or H = W = 1), and ATen picks its kernel from the strides. Unpadded pooling keeps the copy-free path.
 Outs avgPoolGrad(const Inputs& in, const Args& a) {
   Window win(a, 0);
-  return one(nhwc(at::avg_pool2d_backward(nchw(T(in, 0)), nchw(T(in, 1)), a.ints(8, 2), win.stride, win.padding(), false,
-                                          false, c10::nullopt)));
+  const at::Tensor &dy = T(in, 0), &x = T(in, 1);
+  std::vector<int64_t> k = a.ints(8, 2);
+  if (win.top == 0 && win.left == 0)
+    return one(nhwc(at::avg_pool2d_backward(nchw(dy), nchw(x), k, win.stride, win.padding(), false, false, c10::nullopt)));
+  at::Tensor dyNchw = at::empty({dy.size(0), dy.size(3), dy.size(1), dy.size(2)}, dy.options());
+  dyNchw.copy_(nchw(dy));
+  // only the input's sizes are read
+  at::Tensor shapeOnly = at::empty({x.size(0), x.size(3), x.size(1), x.size(2)}, x.options());
+  return one(nhwc(at::avg_pool2d_backward(dyNchw, shapeOnly, k, win.stride, win.padding(), false, false, c10::nullopt)));
 }
 
 // oneDNN's sgemm for float32 matrix products on the CPU. libtorch's own at::matmul goes to the system BLAS,
@@ -228,19 +240,24 @@ Outs batchNormTraining(const Inputs& in, const Args& a) {
 }
 
 // Its gradient, through the batch statistics too: ATen's training-mode batch-norm backward (two passes over x).
-// Gradients arriving at the mean and variance outputs (zeros unless a caller differentiates them) are added
-// exactly, in one more pass, only when one is nonzero.
-// inputs: dy, x, scale, mean, variance, dmean, dvariance. args: epsilon. outputs: dx, dscale, doffset
+// Gradients arriving at the mean and variance outputs are added exactly, in one more pass, unless the caller
+// knows on the host that both are zero (the engine's zeros for outputs nothing downstream used): deciding it
+// here from their values would read them back, a device→host synchronisation in every batch-norm gradient.
+// inputs: dy, x, scale, mean, variance, dmean, dvariance. args: epsilon, statisticsHaveGradients (default 1)
+// outputs: dx, dscale, doffset
 Outs batchNormTrainingGrad(const Inputs& in, const Args& a) {
   const at::Tensor &dy = T(in, 0), &x = T(in, 1), &scale = T(in, 2), &mean = T(in, 3), &variance = T(in, 4);
   const at::Tensor &dmean = T(in, 5), &dvariance = T(in, 6);
   double eps = a.f(0);
+  bool statisticsHaveGradients = a.v.size() < 2 || a.b(1);
   at::Tensor invstd = at::rsqrt(variance + eps);
   auto g = at::native_batch_norm_backward(nchw(dy), nchw(x), scale, {}, {}, mean, invstd, true, eps, {true, true, true});
   at::Tensor dx = nhwc(std::get<0>(g));
-  if (dmean.ne(0).any().item<bool>() || dvariance.ne(0).any().item<bool>()) {
+  if (statisticsHaveGradients) {
+    // dx += dmean/m + (x − mean)·2·dvariance/m, per channel: one pass, as dx + (dmean/m − mean·k) + x·k
     double m = static_cast<double>(x.numel() / x.size(-1));
-    dx = dx + dmean / m + (x - mean) * (dvariance * (2.0 / m));
+    at::Tensor k = dvariance * (2.0 / m);
+    dx = at::addcmul(dx.add_(dmean / m - mean * k), x, k);
   }
   return {Slot{dx.contiguous(), at::Tensor()}, Slot{std::get<1>(g).contiguous(), at::Tensor()},
           Slot{std::get<2>(g).contiguous(), at::Tensor()}};
@@ -538,6 +555,11 @@ Outs cumsum(const Inputs& in, const Args& a) {
 }
 
 }  // namespace
+
+std::atomic<int64_t>& readbackCount() {
+  static std::atomic<int64_t> count{0};
+  return count;
+}
 
 at::Device& currentDevice() {
   static at::Device device = at::kCPU;

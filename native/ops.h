@@ -3,6 +3,7 @@
 // convolutions and pooling look at it through channels-last NCHW views, so no op transposes data.
 #pragma once
 #include <ATen/ATen.h>
+#include <atomic>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,6 +38,10 @@ const std::unordered_map<std::string, OpFn>& opTable();
 
 /** Where ops that have no input (Fill) create their output; set by the addon's setDevice. */
 at::Device& currentDevice();
+
+/** Device→host reads (a tensor copied out to JavaScript, a scalar read on the host): each one synchronises
+ * the GPU with the host. Counted by the addon's read and by any op that reads a value; see counters(). */
+std::atomic<int64_t>& readbackCount();
 
 /** tfjs dtype codes shared with src/backend/torch/native.ts */
 at::ScalarType scalarType(int code);

@@ -11,6 +11,7 @@ import { registerWasmFastKernels } from './wasm-fast-kernels';
 import { registerThreadedWasm } from './wasm-threads';
 import * as os from 'node:os';
 import { registerTorchBackend, TORCH_BACKEND } from './torch';
+import { requestedPrecision, type Precision, type PrecisionInfo } from './precision';
 
 export const BACKEND_NAMES = ['node-gpu', 'torch-cuda', 'node', 'torch', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -24,6 +25,8 @@ export interface BackendInfo {
   simd?: boolean;
   /** libtorch's version and device, for the torch backends */
   libtorch?: { version: string; device: string };
+  /** float32 precision policy (./precision): fp32 unless tf32 was asked for */
+  precision: PrecisionInfo;
   tfjsVersion: string;
   /** why faster backends were skipped */
   skipped: Array<{ name: BackendName; reason: string }>;
@@ -40,23 +43,34 @@ async function tryNative(pkg: string): Promise<void> {
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its backend failed to start`);
 }
 
-async function activate(name: BackendName): Promise<Omit<BackendInfo, 'skipped' | 'tfjsVersion' | 'name'>> {
+/** The precision record of a backend that has no TF32 switch of ours. */
+function fixedFp32(mode: Precision, why: string): PrecisionInfo {
+  return mode === 'fp32' ? { mode } : { mode, note: `no effect on ${why}: float32 throughout` };
+}
+
+async function activate(name: BackendName, precision: Precision): Promise<Omit<BackendInfo, 'skipped' | 'tfjsVersion' | 'name'>> {
   switch (name) {
     case 'node-gpu':
       await tryNative('@tensorflow/tfjs-node-gpu');
-      return { tfBackend: 'tensorflow', threads: 0 };
+      // TensorFlow's own default (TF32 allowed on Ampere+) is not ours to switch from here
+      return { tfBackend: 'tensorflow', threads: 0, precision: { mode: precision, note: 'tfjs-node-gpu: TensorFlow decides TF32 use itself' } };
     case 'node':
       await tryNative('@tensorflow/tfjs-node');
-      return { tfBackend: 'tensorflow', threads: 0 };
+      return { tfBackend: 'tensorflow', threads: 0, precision: fixedFp32(precision, 'the CPU') };
     case 'torch':
     case 'torch-cuda': {
       const addon = registerTorchBackend();
       addon.setDevice(name === 'torch-cuda' ? 'cuda' : 'cpu');
       const threads = torchThreads();
       addon.setThreads(threads);
+      const tf32 = addon.setPrecision(precision);
       if (!(await tf.setBackend(TORCH_BACKEND))) throw new Error('torch backend failed to initialise');
       const info = addon.info();
-      return { tfBackend: TORCH_BACKEND, threads: info.threads, libtorch: { version: info.torchVersion, device: info.device } };
+      return {
+        tfBackend: TORCH_BACKEND, threads: info.threads, libtorch: { version: info.torchVersion, device: info.device },
+        precision: { mode: precision, tf32: { cudnn: tf32.allowTF32CuDNN, cublas: tf32.allowTF32CuBLAS },
+          ...(name === 'torch' && precision === 'tf32' ? { note: 'no effect on the CPU: float32 throughout' } : {}) },
+      };
     }
     case 'wasm': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,11 +82,11 @@ async function activate(name: BackendName): Promise<Omit<BackendInfo, 'skipped' 
       const threads = wasmThreads();
       if (threads > 1) await registerThreadedWasm(threads);
       if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to initialise');
-      return { tfBackend: 'wasm', threads: wasm.getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
+      return { tfBackend: 'wasm', threads: wasm.getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), precision: fixedFp32(precision, 'wasm') };
     }
     case 'cpu':
       if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to initialise');
-      return { tfBackend: 'cpu', threads: 1 };
+      return { tfBackend: 'cpu', threads: 1, precision: fixedFp32(precision, 'cpu') };
   }
 }
 
@@ -101,14 +115,16 @@ let current: BackendInfo | undefined;
  * Initialises the backend once per process. `prefer` (or MAT_BACKEND) forces one and fails loudly
  * if it cannot start; otherwise the first working backend in BACKEND_NAMES order wins.
  */
-export async function initBackend(options: { prefer?: BackendName } = {}): Promise<BackendInfo> {
+export async function initBackend(options: { prefer?: BackendName; precision?: Precision } = {}): Promise<BackendInfo> {
   const forced = options.prefer ??
     (process.env.MAT_BACKEND ? parseBackendName(process.env.MAT_BACKEND, 'MAT_BACKEND') : undefined);
-  if (current && (!forced || forced === current.name)) return current;
+  const precision = requestedPrecision(options.precision);
+  if (current && (!forced || forced === current.name) && precision === current.precision.mode) return current;
   const skipped: BackendInfo['skipped'] = [];
-  for (const name of forced ? [forced] : BACKEND_NAMES) {
+  // a new precision on a running backend re-applies it to that backend
+  for (const name of forced ? [forced] : current ? [current.name] : BACKEND_NAMES) {
     try {
-      const info = await activate(name);
+      const info = await activate(name, precision);
       await tf.ready();
       current = { name, ...info, tfjsVersion: tf.version.tfjs, skipped };
       return current;
@@ -130,5 +146,6 @@ export function describeBackend(info: BackendInfo): string {
   const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
   const simd = info.simd === undefined ? '' : info.simd ? ', SIMD' : ', no SIMD';
   const torch = info.libtorch ? `, libtorch ${info.libtorch.version} on ${info.libtorch.device}` : '';
-  return `backend ${info.name} (tfjs ${info.tfjsVersion}${torch}${threads}${simd})`;
+  const precision = info.precision.mode === 'fp32' && !info.precision.note ? '' : `, precision ${info.precision.mode}${info.precision.note ? ` (${info.precision.note})` : ''}`;
+  return `backend ${info.name} (tfjs ${info.tfjsVersion}${torch}${threads}${simd}${precision})`;
 }

@@ -26,6 +26,8 @@ export interface SweepOptions {
   threads: number[];
   samples: number;
   iterations: number;
+  /** SmallCNN batch (default 128) */
+  batch?: number;
   wrn?: { depth: number; width: number; batchSize: number };
   /** skip the PyTorch peer */
   noTorch?: boolean;
@@ -42,10 +44,11 @@ export interface SweepResult {
 }
 
 /** Runs `mat bench --child` for one backend and thread count; the child prints one JSON line last. */
-export function benchInChild(backend: string, threads: number, o: Pick<SweepOptions, 'samples' | 'iterations' | 'wrn'>): BackendBenchResult | { unavailable: string } {
+export function benchInChild(backend: string, threads: number, o: Pick<SweepOptions, 'samples' | 'iterations' | 'wrn' | 'batch'>): BackendBenchResult | { unavailable: string } {
   const main = path.resolve(__dirname, '..', 'cli', 'main.js');
   const args = [main, 'bench', '--child', '--backend', backend, '--samples', String(o.samples), '--iterations', String(o.iterations)];
   if (o.wrn) args.push('--wrn');
+  if (o.batch !== undefined) args.push('--batch', String(o.batch));
   const env = { ...process.env, MAT_TORCH_THREADS: String(threads), MAT_WASM_THREADS: String(threads), MAT_TORCH_QUIET_FALLBACK: '1' };
   const r = spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout: 1_200_000 });
   const last = r.stdout.trim().split('\n').pop() ?? '';

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createClassifier, type Arch } from '../models';
 import { crossEntropy } from '../losses/cross-entropy';
 import { createOptimizer } from '../train/optimizer';
+import { resetTorchCounters, torchCounters } from '../backend';
 
 export interface ThroughputOptions {
   arch?: Arch;
@@ -20,6 +21,23 @@ export interface ThroughputOptions {
 }
 
 export interface ThroughputSample { median: number; min: number; max: number; samples: number[] }
+
+/**
+ * What one step costs the host, from the torch addon's counters over the timed steps (torch backends only).
+ * The bench's own loop reads back once a step (the loss; the PGD step's gradient sum), and that read is counted.
+ */
+export interface StepCost {
+  /** native kernels per step (each pays TF.js' engine and one N-API call) */
+  kernels: number;
+  /** device→host reads per step */
+  readbacks: number;
+  /** host→device copies per step (JavaScript numbers and arrays made into tensors) */
+  uploads: number;
+  /** µs per step outside ATen's ops: the TF.js engine, JavaScript and N-API (on a GPU: all the host's work but launches) */
+  hostMicros: number;
+  /** µs per step inside ATen's ops (on the CPU the arithmetic itself; on CUDA the launch cost) */
+  atenMicros: number;
+}
 export interface ThroughputResult {
   arch: string;
   /** the tfjs model's name, e.g. 'wrn_16_1' */
@@ -31,6 +49,9 @@ export interface ThroughputResult {
   trainableParameters: number;
   trainImagesPerSecond: ThroughputSample;
   pgdStepImagesPerSecond: ThroughputSample;
+  /** per-step host costs (torch backends) */
+  trainStepCost?: StepCost;
+  pgdStepCost?: StepCost;
 }
 
 function summarise(samples: number[]): ThroughputSample {
@@ -57,20 +78,33 @@ export function measureThroughput(options: ThroughputOptions = {}): ThroughputRe
     g.sum().dataSync(); // a tiny read-back forces completion without copying the gradient out
     g.dispose();
   };
+  const costs: StepCost[] = [];
   const rate = (fn: () => void) => {
     for (let i = 0; i < warmup; i++) fn();
     const out: number[] = [];
+    resetTorchCounters();
+    let wall = 0;
     for (let s = 0; s < samples; s++) {
       const t = performance.now();
       for (let i = 0; i < iterations; i++) fn();
-      out.push((batchSize * iterations) / ((performance.now() - t) / 1000));
+      const ms = performance.now() - t;
+      wall += ms;
+      out.push((batchSize * iterations) / (ms / 1000));
+    }
+    const c = torchCounters();
+    const steps = samples * iterations;
+    if (c) {
+      costs.push({ kernels: c.kernels / steps, readbacks: c.readbacks / steps, uploads: c.uploads / steps,
+        hostMicros: (wall * 1e3 - c.opSeconds * 1e6) / steps, atenMicros: (c.opSeconds * 1e6) / steps });
     }
     return summarise(out);
   };
+  const trainImagesPerSecond = rate(trainStep), pgdStepImagesPerSecond = rate(pgdStep);
   const result = {
     arch: model.arch, modelName: model.model.name, batchSize, parameters: model.model.countParams(),
     trainableParameters: vars.reduce((n, v) => n + v.size, 0),
-    trainImagesPerSecond: rate(trainStep), pgdStepImagesPerSecond: rate(pgdStep),
+    trainImagesPerSecond, pgdStepImagesPerSecond,
+    ...(costs.length === 2 ? { trainStepCost: costs[0], pgdStepCost: costs[1] } : {}),
   };
   tf.dispose([x, y]); optimizer.dispose(); model.model.dispose();
   return result;

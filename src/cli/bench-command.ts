@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  assertSameWrn, benchSweep, best, measureThroughput, type BackendBenchResult, type PeerEntry, type SweepResult,
+  assertSameWrn, benchSweep, best, measureThroughput, type BackendBenchResult, type PeerEntry, type StepCost, type SweepResult,
   type TorchWrnPeerResult,
 } from '../bench';
 import { WRN_CPU_DEFAULT } from '../models';
@@ -19,17 +19,25 @@ compare the best setting of each side.
   --threads LIST     thread counts to try on every side (default 1..cores, e.g. 1,2)
   --samples N        timed samples per figure (default 5; median and spread are reported)
   --iterations N     steps per sample (default 10)
+  --batch N          SmallCNN batch (default 128; 8 shows the host's cost per kernel, where the host dominates)
   --no-torch         skip the PyTorch peer
   --wrn              also measure the WideResNet CPU default (WRN-16-1, batch 32, CIFAR shape): train step and
                      input-gradient step, beside PyTorch's (bench/torch_wrn.py; parameter counts must match)
   --out FILE         write every figure as JSON
+
+On torch backends each line also gives, per step, the native kernels, device→host readbacks (the bench's loop
+reads its loss once a step) and host→device uploads, and the µs spent outside ATen's ops (TF.js' engine,
+JavaScript, N-API: the host cost that bounds a GPU) and inside them.
 `;
 
 export const BENCH_FLAGS: FlagSpec = {
-  samples: { type: 'string' }, iterations: { type: 'string' }, threads: { type: 'string' }, 'no-torch': { type: 'boolean' },
+  samples: { type: 'string' }, iterations: { type: 'string' }, batch: { type: 'string' }, threads: { type: 'string' }, 'no-torch': { type: 'boolean' },
   wrn: { type: 'boolean' }, out: { type: 'string' }, backend: { type: 'string' }, backends: { type: 'string' },
   child: { type: 'boolean' }, help: { type: 'boolean' },
 };
+
+/** batch of the SmallCNN figures unless --batch says otherwise (PyTorch's peer measures this one) */
+export const SMALLCNN_BATCH = 128;
 
 /** batch of the WRN figures (tfjs and PyTorch) */
 export const WRN_BATCH = 32;
@@ -45,17 +53,20 @@ export async function benchCommand(argv: string[], ctx: CommandContext = {}): Pr
   if (v.help) { process.stdout.write(BENCH_HELP); return; }
   const samples = numberFlag(v, 'samples', { integer: true, min: 1 }) ?? 5;
   const iterations = numberFlag(v, 'iterations', { integer: true, min: 1 }) ?? 10;
+  const batch = numberFlag(v, 'batch', { integer: true, min: 1 }) ?? SMALLCNN_BATCH;
   // the parent only spawns one measuring process per configuration: only a child starts a backend
-  if (v.child) { await ctx.startBackend?.(); process.stdout.write(`${JSON.stringify(benchThisProcess(samples, iterations, Boolean(v.wrn)))}\n`); return; }
+  if (v.child) { await ctx.startBackend?.(); process.stdout.write(`${JSON.stringify(benchThisProcess(samples, iterations, Boolean(v.wrn), batch))}\n`); return; }
 
   const cores = os.cpus().length;
   const threads = v.threads === undefined ? Array.from({ length: cores }, (_, i) => i + 1) : intList(v.threads, 'threads');
   const backends = v.backends === undefined ? defaultBackends() : String(v.backends).split(',').map((s) => s.trim());
   const wrn = v.wrn ? { ...WRN_CPU_DEFAULT, batchSize: WRN_BATCH } : undefined;
-  process.stdout.write(`bench: ${backends.join(', ')} and PyTorch at ${threads.join(', ')} thread(s) on ${cores} cores; ` +
-    `SmallCNN batch 128${wrn ? `, WRN-${wrn.depth}-${wrn.width} batch ${WRN_BATCH}` : ''}\n`);
+  // the PyTorch peer measures batch 128 only: at another batch there is nothing to compare with
+  const noTorch = Boolean(v['no-torch']) || batch !== SMALLCNN_BATCH;
+  process.stdout.write(`bench: ${backends.join(', ')}${noTorch ? '' : ' and PyTorch'} at ${threads.join(', ')} thread(s) on ${cores} cores; ` +
+    `SmallCNN batch ${batch}${wrn ? `, WRN-${wrn.depth}-${wrn.width} batch ${WRN_BATCH}` : ''}\n`);
   const result = benchSweep({
-    backends, threads, samples, iterations, wrn, noTorch: Boolean(v['no-torch']),
+    backends, threads, samples, iterations, wrn, noTorch, batch,
     onResult: (r) => process.stdout.write(formatEntry(r)),
   });
   for (const r of result.ours) {
@@ -75,10 +86,10 @@ function defaultBackends(): string[] {
 }
 
 /** The child's measurement on the backend main() started (its threads come from MAT_*_THREADS). */
-function benchThisProcess(samples: number, iterations: number, withWrn: boolean): BackendBenchResult {
+function benchThisProcess(samples: number, iterations: number, withWrn: boolean, batchSize: number): BackendBenchResult {
   const info = backendInfo()!;
   resetFallbackCounts();
-  const smallcnn = measureThroughput({ samples, iterations });
+  const smallcnn = measureThroughput({ samples, iterations, batchSize });
   const wrn = withWrn ? measureThroughput({ arch: 'wrn', ...WRN_CPU_DEFAULT, samples: 3, iterations: 2, batchSize: WRN_BATCH }) : undefined;
   return { backend: info.name, threads: info.threads, description: describeBackend(info), smallcnn, wrn, fallbacks: fallbackCounts() };
 }
@@ -94,7 +105,15 @@ function formatEntry(r: BackendBenchResult | PeerEntry | { backend: string; thre
   }
   const w = r.wrn ? `; WRN train ${fmt(r.wrn.trainImagesPerSecond)}, input-gradient ${fmt(r.wrn.pgdStepImagesPerSecond)}` : '';
   const fb = Object.keys(r.fallbacks).length ? `  [cpu fallbacks: ${Object.entries(r.fallbacks).map(([k, n]) => `${k}×${n}`).join(', ')}]` : '';
-  return `  ${r.backend.padEnd(8)} ${r.threads} thread(s): SmallCNN train ${fmt(r.smallcnn.trainImagesPerSecond)}, PGD step ${fmt(r.smallcnn.pgdStepImagesPerSecond)} img/s${w}${fb}\n`;
+  const costs = [['SmallCNN', r.smallcnn] as const, ...(r.wrn ? [['WRN', r.wrn] as const] : [])]
+    .flatMap(([name, t]) => [[`${name} train`, t.trainStepCost], [`${name} ${name === 'WRN' ? 'input-gradient' : 'PGD'}`, t.pgdStepCost]] as const)
+    .filter(([, c]) => c !== undefined).map(([label, c]) => `    ${label} per step: ${formatCost(c!)}\n`).join('');
+  return `  ${r.backend.padEnd(8)} ${r.threads} thread(s): SmallCNN train ${fmt(r.smallcnn.trainImagesPerSecond)}, PGD step ${fmt(r.smallcnn.pgdStepImagesPerSecond)} img/s${w}${fb}\n${costs}`;
+}
+
+function formatCost(c: StepCost): string {
+  return `${c.kernels.toFixed(0)} kernels, ${c.readbacks.toFixed(2)} readbacks, ${c.uploads.toFixed(1)} uploads, ` +
+    `host ${c.hostMicros.toFixed(0)} µs (${(c.hostMicros / Math.max(c.kernels, 1)).toFixed(1)} µs/kernel), ATen ${c.atenMicros.toFixed(0)} µs`;
 }
 
 type Figure = { ours: (r: BackendBenchResult) => number | undefined; peer: (p: PeerEntry) => number | undefined; label: string };

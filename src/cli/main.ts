@@ -6,6 +6,7 @@
  * bad flag answer at once.
  */
 import { UsageError, type CommandContext } from './args';
+import { parsePrecision } from '../backend/precision';
 
 interface LoadedCommand { run(argv: string[], ctx: CommandContext): Promise<void>; help: string }
 interface Command { summary: string; load(): Promise<LoadedCommand> }
@@ -30,6 +31,8 @@ const COMMANDS: Record<string, Command> = {
 const USAGE = `usage: mat <command> [flags]   (mat <command> --help for its flags)
 
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.summary}`).join('\n')}
+
+every command also takes --backend NAME and --precision fp32|tf32 (TF32 on CUDA; default fp32, README "Precision")
 `;
 
 /** --backend is shared by every command (each command's flags accept it). */
@@ -37,6 +40,20 @@ function backendFlag(argv: string[]): string | undefined {
   const i = argv.findIndex((a) => a === '--backend' || a.startsWith('--backend='));
   if (i < 0) return undefined;
   return argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+}
+
+/**
+ * --precision fp32|tf32 is shared by every command too, and taken out of its flags here: it becomes MAT_PRECISION,
+ * so evaluation workers and bench children started by the command inherit it.
+ */
+export function takePrecisionFlag(argv: string[]): string[] {
+  const i = argv.findIndex((a) => a === '--precision' || a.startsWith('--precision='));
+  if (i < 0) return argv;
+  const inline = argv[i].includes('=');
+  const value = inline ? argv[i].split('=')[1] : argv[i + 1];
+  if (!value || value.startsWith('--')) throw new RangeError('--precision needs a value (fp32 or tf32)');
+  process.env.MAT_PRECISION = parsePrecision(value, '--precision');
+  return [...argv.slice(0, i), ...argv.slice(i + (inline ? 1 : 2))];
 }
 
 /** How to get each native backend when it was skipped (README "Backends" has the details). */
@@ -67,11 +84,12 @@ function backendStarter(argv: string[], name: string): () => Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...flags] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') { process.stdout.write(USAGE); return name ? 0 : 1; }
   const command = COMMANDS[name];
   if (!command) { process.stderr.write(`mat: unknown command '${name}'\n\n${USAGE}`); return 2; }
   try {
+    const rest = takePrecisionFlag(flags);
     const loaded = await command.load();
     if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(loaded.help); return 0; }
     await loaded.run(rest, { startBackend: backendStarter(rest, name) });

@@ -141,13 +141,20 @@ export async function train(model: Classifier, data: Dataset, loss: LossFn, opti
       if (resumedSums) ({ seen, lossSum, correctSum, partSums } = resumedSums);
       resumedSums = undefined;
       let pending: { total: tf.Scalar; correct?: tf.Scalar; parts: Record<string, tf.Scalar>; n: number }[] = [];
+      // every pending scalar comes back in one read (each read synchronises a GPU with the host); the sums are
+      // then made on the host in float64, step by step, as before
       const flush = () => {
+        const scalars = pending.flatMap((p) => [p.total, ...(p.correct ? [p.correct] : []), ...Object.values(p.parts)]);
+        const stacked = scalars.length ? tf.stack(scalars) : undefined;
+        const values = stacked ? stacked.dataSync() : new Float32Array(0);
+        stacked?.dispose();
+        let k = 0;
         for (const p of pending) {
-          lossSum += p.total.dataSync()[0] * p.n;
-          if (p.correct) correctSum += p.correct.dataSync()[0];
-          for (const [k, v] of Object.entries(p.parts)) partSums[k] = (partSums[k] ?? 0) + v.dataSync()[0] * p.n;
-          tf.dispose([p.total, p.correct ?? [], ...Object.values(p.parts)]);
+          lossSum += values[k++] * p.n;
+          if (p.correct) correctSum += values[k++];
+          for (const key of Object.keys(p.parts)) partSums[key] = (partSums[key] ?? 0) + values[k++] * p.n;
         }
+        tf.dispose(scalars);
         pending = [];
       };
       const means = () => Object.fromEntries(Object.entries(partSums).map(([k, v]) => [k, v / Math.max(seen, 1)]));

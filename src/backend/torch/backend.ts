@@ -18,6 +18,16 @@ interface TorchData {
   values?: BackendValues;
   dtype: tf.DataType;
   refCount: number;
+  /** written from JavaScript as all zeros (small tensors only): e.g. the engine's gradient of an unused output */
+  zeros?: boolean;
+}
+
+/** Writes up to this many elements are checked for being all zeros (a few µs at most). */
+const ZERO_CHECK_MAX = 4096;
+
+function allZeros(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return false;
+  return true;
 }
 
 export class TorchBackend extends tf.KernelBackend {
@@ -78,7 +88,17 @@ export class TorchBackend extends tf.KernelBackend {
     else if (dtype === 'float32') typed = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
     else if (dtype === 'int32') typed = values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>);
     else typed = values instanceof Uint8Array ? values : Uint8Array.from(values as ArrayLike<number>);
-    return { slot: this.addon.create(DTYPE_CODES[dtype as keyof typeof DTYPE_CODES], shape, typed), dtype, refCount };
+    const zeros = typed.length <= ZERO_CHECK_MAX && allZeros(typed);
+    return { slot: this.addon.create(DTYPE_CODES[dtype as keyof typeof DTYPE_CODES], shape, typed), dtype, refCount, ...(zeros ? { zeros } : {}) };
+  }
+
+  /**
+   * Whether a tensor is known on the host to hold only zeros, without reading it: it was written from
+   * JavaScript as zeros (the engine makes such a tensor for the gradient of every output nothing used).
+   * False means unknown, never "nonzero".
+   */
+  knownZeros(t: tf.TensorInfo): boolean {
+    return this.data.has(t.dataId) && this.data.get(t.dataId).zeros === true;
   }
 
   makeTensorInfo(shape: number[], dtype: tf.DataType, values?: BackendValues | string[]): tf.TensorInfo {

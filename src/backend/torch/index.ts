@@ -18,7 +18,7 @@ import { gradientKernels, registerNativeGradients } from './gradients';
 
 export { TorchBackend } from './backend';
 export { fallbackCounts, resetFallbackCounts } from './fallback';
-export { loadTorchAddon, torchAddonPath, type TorchAddon, type TorchAddonInfo } from './native';
+export { loadTorchAddon, torchAddonPath, type TorchAddon, type TorchAddonInfo, type TorchCounters, type TorchPrecision } from './native';
 
 export const TORCH_BACKEND = 'torch';
 
@@ -57,4 +57,13 @@ export function registerTorchBackend(): TorchAddon {
   registerNativeGradients();
   registered = addon;
   return addon;
+}
+
+/** The addon's counters (readbacks, kernels, uploads, time in ATen) since the last reset; undefined before torch is registered. */
+export function torchCounters(): import('./native').TorchCounters | undefined {
+  return registered?.counters();
+}
+
+export function resetTorchCounters(): void {
+  registered?.resetCounters();
 }

@@ -19,6 +19,20 @@ export interface TorchAddonInfo {
   ops: string[];
 }
 
+/** The addon's counters since its last reset (native/addon.cc counters()). */
+export interface TorchCounters {
+  /** device→host reads: tensors copied out to JavaScript, scalars an op read on the host (each syncs a GPU) */
+  readbacks: number;
+  /** native kernels run */
+  kernels: number;
+  /** host→device copies (tensors created from JavaScript values) */
+  uploads: number;
+  /** seconds spent inside ATen's ops (on CUDA: their launch cost; the GPU runs asynchronously) */
+  opSeconds: number;
+}
+
+export type TorchPrecision = 'fp32' | 'tf32';
+
 /** The binding surface of native/addon.cc. Slots are integer handles of at::Tensor. */
 export interface TorchAddon {
   create(dtypeCode: number, shape: number[], data: Float32Array | Int32Array | Uint8Array): number;
@@ -31,6 +45,10 @@ export interface TorchAddon {
   setThreads(n: number): void;
   setDevice(device: 'cpu' | 'cuda'): void;
   info(): TorchAddonInfo;
+  counters(): TorchCounters;
+  resetCounters(): void;
+  /** ATen's global TF32 switches for cuDNN and cuBLAS; returns what they are now */
+  setPrecision(mode: TorchPrecision): { allowTF32CuDNN: boolean; allowTF32CuBLAS: boolean };
 }
 
 /** Where the build script puts the addon; MAT_TORCH_ADDON overrides (e.g. one built against a CUDA libtorch). */

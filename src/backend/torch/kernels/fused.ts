@@ -11,8 +11,12 @@ export const fusedKernels: TorchKernel[] = [
     if (x!.shape.length !== 4 || x!.dtype !== 'float32') throw new Error(`torch backend: ${BATCH_NORM_TRAINING_KERNEL} takes a rank-4 float32 tensor, got ${x!.dtype} [${x!.shape}]`);
     return b.run('batchNormTraining', [x!, scale!, offset!], [varianceEpsilon as number]);
   }),
-  kernel(BATCH_NORM_TRAINING_GRAD_KERNEL, ({ dy, x, scale, mean, variance, dmean, dvariance }, { varianceEpsilon }, b) =>
-    b.run('batchNormTrainingGrad', [dy!, x!, scale!, mean!, variance!, dmean!, dvariance!], [varianceEpsilon as number])),
+  // the statistics' own gradients are decided on the host (zeros the engine wrote for unused outputs), never by
+  // reading them back: that would synchronise a GPU in every batch-norm gradient
+  kernel(BATCH_NORM_TRAINING_GRAD_KERNEL, ({ dy, x, scale, mean, variance, dmean, dvariance }, { varianceEpsilon }, b) => {
+    const statisticsHaveGradients = !(b.knownZeros(dmean!) && b.knownZeros(dvariance!));
+    return b.run('batchNormTrainingGrad', [dy!, x!, scale!, mean!, variance!, dmean!, dvariance!], [varianceEpsilon as number, statisticsHaveGradients ? 1 : 0]);
+  }),
   kernel(MOMENTUM_UPDATE_KERNEL, ({ value, accumulation, gradient }, { learningRate, momentum, nesterov }, b) =>
     b.run('momentumUpdate', [value!, accumulation!, gradient!], [learningRate as number, momentum as number, nesterov ? 1 : 0])),
   kernel(ADAM_UPDATE_KERNEL, ({ value, m, v, gradient, accBeta1, accBeta2 }, { learningRate, beta1, beta2, epsilon }, b) =>
