@@ -199,7 +199,8 @@ const torchFlavour = process.env.MAT_TEST_BACKEND === 'torch-cuda' ? 'torch-cuda
 
 before(async () => {
   if (skip) return;
-  await initBackend({ prefer: torchFlavour });
+  // parity runs in fp32: libtorch would otherwise let cuDNN round convolutions to TF32 (a case below checks TF32)
+  await initBackend({ prefer: torchFlavour, precision: 'fp32' });
 });
 
 test('every native torch kernel matches the cpu kernel (floats rel. error < 1e-4, ints and bools equal)', { skip }, async () => {
@@ -255,15 +256,39 @@ test('torch tensors are freed: tensor count, data ids and libtorch bytes stay fl
   tf.dispose([w, xs, gamma, beta]); opt.dispose();
 });
 
-test('the SAME average-pooling gradient is the exact gradient of its forward', { skip }, async () => {
-  await tf.setBackend('torch');
-  // avgPool is linear: d/dx_i of <avgPool(x), dy> = <avgPool(e_i), dy>
-  const dy = tf.tensor4d(data([1, 4, 5, 1]), [1, 4, 5, 1]);
-  const f = (a: tf.Tensor) => tf.avgPool(a as tf.Tensor4D, 3, 1, 'same').mul(dy).sum();
-  const grad = tf.grad(f)(tf.zeros([1, 4, 5, 1])).dataSync();
-  const exact = Array.from({ length: 20 }, (_, i) => tf.tidy(() => f(tf.oneHot(tf.tensor1d([i], 'int32'), 20).toFloat().reshape([1, 4, 5, 1])).dataSync()[0]));
-  assert.ok(relError(grad, exact) < 1e-6, `rel. error ${relError(grad, exact)}`);
-  dy.dispose();
+// avgPool is linear: d/dx_i of <avgPool(x), dy> = <avgPool(e_i), dy>. With padding the native gradient takes
+// plain NCHW strides (ATen's channels-last CUDA kernel drops the padding offset, pytorch#188344); these shapes
+// hit the layouts where channels-last and NCHW strides coincide (C = 1, H = W = 1 outputs) and where they do not.
+for (const [shape, k, label] of [
+  [[1, 4, 5, 1], 3, 'one channel'], [[2, 5, 4, 3], 3, 'three channels, batch 2'], [[1, 3, 3, 4], 3, 'a 1×1-sized border case'],
+  [[2, 6, 7, 2], 5, '5×5 windows, padding 2'],
+] as Array<[number[], number, string]>) {
+  test(`the SAME average-pooling gradient is the exact gradient of its forward (${label} ${JSON.stringify(shape)})`, { skip }, async () => {
+    await tf.setBackend('torch');
+    const size = shape.reduce((a, b) => a * b, 1);
+    const dyShape = tf.tidy(() => tf.avgPool(tf.zeros(shape) as tf.Tensor4D, k, 1, 'same').shape) as number[];
+    const dy = tf.tensor(data(dyShape), dyShape);
+    const f = (a: tf.Tensor) => tf.avgPool(a as tf.Tensor4D, k, 1, 'same').mul(dy).sum();
+    const grad = tf.tidy(() => tf.grad(f)(tf.zeros(shape)).dataSync());
+    const exact = Array.from({ length: size }, (_, i) => tf.tidy(() => f(tf.oneHot(tf.tensor1d([i], 'int32'), size).toFloat().reshape(shape)).dataSync()[0]));
+    assert.ok(relError(grad, exact) < 1e-6, `rel. error ${relError(grad, exact)}`);
+    dy.dispose();
+  });
+}
+
+// TF32 (only where it acts: CUDA): convolution gradients within a stated tolerance of fp32 — TF32 keeps a 10-bit
+// mantissa (relative rounding 2^-11 ≈ 4.9e-4 per input), so sums of many products stay within ~1e-2 relative
+const tf32Skip = skip || (torchFlavour !== 'torch-cuda' ? 'TF32 acts on CUDA only (MAT_TEST_BACKEND=torch-cuda): nothing to check on the CPU' : false);
+test('TF32 convolutions agree with fp32 within rel. error 1e-2, and fp32 is restored after', { skip: tf32Skip }, async () => {
+  const xs = t([8, 16, 16, 16]), ws = t([3, 3, 16, 32]);
+  const conv = () => tf.tidy(() => tf.conv2d(xs() as tf.Tensor4D, ws() as tf.Tensor4D, 1, 'same').dataSync());
+  const fp32 = conv();
+  await initBackend({ prefer: torchFlavour, precision: 'tf32' });
+  const tf32 = conv();
+  await initBackend({ prefer: torchFlavour, precision: 'fp32' });
+  const again = conv();
+  assert.ok(relError(tf32, fp32) < 1e-2, `TF32 vs fp32: rel. error ${relError(tf32, fp32)}`);
+  assert.ok(relError(again, fp32) < 1e-6, `fp32 after TF32: rel. error ${relError(again, fp32)}`);
 });
 
 test('unsupported attributes fall back to the cpu kernel, counted by name', { skip }, async () => {
