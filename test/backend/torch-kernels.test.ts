@@ -262,7 +262,7 @@ test('torch tensors are freed: tensor count, data ids and libtorch bytes stay fl
 for (const [shape, k, label] of [
   [[1, 4, 5, 1], 3, 'one channel'], [[2, 5, 4, 3], 3, 'three channels, batch 2'], [[1, 3, 3, 4], 3, 'a 1×1-sized border case'],
   [[2, 6, 7, 2], 5, '5×5 windows, padding 2'],
-] as Array<[number[], number, string]>) {
+] as Array<[[number, number, number, number], number, string]>) {
   test(`the SAME average-pooling gradient is the exact gradient of its forward (${label} ${JSON.stringify(shape)})`, { skip }, async () => {
     await tf.setBackend('torch');
     const size = shape.reduce((a, b) => a * b, 1);
