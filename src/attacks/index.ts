@@ -51,3 +51,4 @@ export {
   type MmcAdaptiveOptions,
   type TradesAdaptiveOptions,
 } from './adaptive-objectives';
+export { AUTOATTACK_STANDARD, autoAttackStandard, type CascadeAttack } from './autoattack';

@@ -14,12 +14,15 @@ import { evaluate, type EvalProgress } from './evaluate';
 import { epsilonLabel, evaluationPlan, type CascadeMode, type EvaluationPlan } from './plan';
 import type { EvalResults } from './results';
 import type { SanityOptions } from './sanity';
+import type { Norm } from '../threat';
 
 export interface RunEvalOptions {
   /** attack names in cascade order (default ['pgd']) */
   attacks?: string[];
-  /** L∞ radii (default: the dataset preset's ε) */
+  /** radii in `norm` (default: the dataset preset's L∞ ε) */
   epsilons?: number[];
+  /** threat model of the fixed-ε attacks (default 'linf') */
+  norm?: Norm;
   /** evaluate a seeded subset of this many test examples (default: the full test split) */
   testSubset?: number;
   /** seed of the subset (default 0) */
@@ -42,7 +45,8 @@ export interface RunEvalOptions {
 /** Default results file name of a plan: `eval-pgd+cw-l2-eps0.1,0.3[-n1000].json`. */
 export function evalFileName(plan: EvaluationPlan, testSubset?: number): string {
   const names = [...new Set([...plan.fixed, ...plan.minimization].map((s) => s.attack))];
-  const eps = plan.fixed.length > 0 ? `-eps${plan.epsilons.map((e) => epsilonLabel(e).replace('/', 'of')).join(',')}` : '';
+  const norm = plan.fixed[0]?.norm ?? 'linf';
+  const eps = plan.fixed.length > 0 ? `${norm === 'linf' ? '' : `-${norm}`}-eps${plan.epsilons.map((e) => epsilonLabel(e).replace('/', 'of')).join(',')}` : '';
   return `eval-${names.join('+')}${eps}${testSubset ? `-n${testSubset}` : ''}${plan.mode === 'independent' ? '-independent' : ''}.json`;
 }
 
@@ -67,7 +71,7 @@ export async function evaluateRun(runDir: string, options: RunEvalOptions = {}):
     const preset = config?.dataset ?? 'mnist';
     const methodSettings = runMethodSettings(runDir, config);
     const plan = evaluationPlan({
-      preset, attacks: options.attacks, epsilons: options.epsilons, mode: options.mode, attackOptions: options.attackOptions,
+      preset, attacks: options.attacks, epsilons: options.epsilons, norm: options.norm, mode: options.mode, attackOptions: options.attackOptions,
       method: config?.method, methodSettings, batchSize: options.batchSize,
     });
     const data = await loadDataset(config?.dataset ?? 'mnist', 'test', { subset: options.testSubset, subsetSeed: options.subsetSeed ?? 0 });

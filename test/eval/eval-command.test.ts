@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { UsageError } from '../../src/cli/args';
-import { attackListFlag, epsilonListFlag, evalCommand } from '../../src/cli/eval-command';
+import { attackListFlag, epsilonListFlag, evalCommand, normFlag } from '../../src/cli/eval-command';
 import { readEvalResults } from '../../src/eval';
 import { createClassifier, type Classifier } from '../../src/models';
 import { saveToyRun, useEvalTestBackend } from './fixtures';
@@ -40,6 +40,12 @@ describe('mat eval', () => {
     assert.deepEqual(epsilonListFlag({ epsilons: '0.1,8/255' }), [0.1, 8 / 255]);
     assert.throws(() => epsilonListFlag({ epsilons: '0.1,abc' }), (e: Error) => e instanceof UsageError && /'abc'/.test(e.message));
     assert.throws(() => epsilonListFlag({ epsilons: '2' }), /in \[0, 1\]/);
+    // L2 radii may exceed 1; --epsilon is one radius; --norm names a threat model
+    assert.deepEqual(epsilonListFlag({ epsilon: '2' }, 'l2'), [2]);
+    assert.throws(() => epsilonListFlag({ epsilon: '2', epsilons: '1' }, 'l2'), /not both/);
+    assert.equal(normFlag({ norm: 'l2' }), 'l2');
+    assert.equal(normFlag({}), 'linf');
+    assert.throws(() => normFlag({ norm: 'l1' }), (e: Error) => e instanceof UsageError && /linf, l2/.test(e.message));
   });
 
   test('bad command lines are usage errors naming the flag', async () => {
