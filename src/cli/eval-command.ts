@@ -21,7 +21,8 @@ Per-example results go to a JSON file; re-running the same command resumes it.
                        its fixed hyper-parameters, cascade) instead of --attacks
   --norm NAME          threat model of the fixed-ε attacks: ${NORMS.join(' | ')} (default linf)
   --epsilons LIST      radii, e.g. 0.1,0.2,0.3 or 4/255,8/255 (default: the dataset's L∞ ε, MNIST 0.3,
-                       CIFAR-10 8/255; --norm l2 needs them, e.g. 2); several give the ε-sweep of Figure 2
+                       CIFAR-10 8/255; with --norm l2 the dataset's L2 radius: MNIST 2, Fashion-MNIST 0.67,
+                       CIFAR-10 0.5); several give the ε-sweep of Figure 2
   --epsilon X          one radius (the same as --epsilons X)
   --test-subset N      a seeded subset of N test examples (default: the whole test split)
   --workers N          worker threads, each with its own backend and model copy (default ${defaultWorkers()})
@@ -132,7 +133,6 @@ export async function evalCommand(argv: string[], io: CommandIo = { out: process
   if (!v.run) throw new UsageError('--run DIR is required (see mat eval --help)');
   const norm = normFlag(v);
   const epsilons = epsilonListFlag(v, norm);
-  if (norm !== 'linf' && epsilons === undefined) throw new UsageError(`--norm ${norm} needs --epsilon (the dataset presets are L∞ radii; MNIST's usual L2 radius is 2)`);
   let attacks = attackListFlag(v);
   let suiteOptions: Partial<Record<AttackName, Record<string, unknown>>> = {};
   if (v.suite !== undefined) {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { BackendName } from '../backend';
 import { loadDataset, type Dataset } from '../data';
+import { datasetEntry } from '../data/registry';
 import { trainingObjective } from '../methods/registry';
 import type { TrainRunConfig } from '../run/config';
 import { loadRunClassifier, readTrainResults } from '../run/load';
@@ -69,9 +70,11 @@ export async function evaluateRun(runDir: string, options: RunEvalOptions = {}):
   try {
     // the dataset's threat model is its attack preset
     const preset = config?.dataset ?? 'mnist';
+    // L2 without radii: the dataset's L2 radius (src/data/datasets/)
+    const epsilons = options.epsilons ?? (options.norm === 'l2' ? [datasetEntry(preset).threatModel.l2Epsilon] : undefined);
     const methodSettings = runMethodSettings(runDir, config);
     const plan = evaluationPlan({
-      preset, attacks: options.attacks, epsilons: options.epsilons, norm: options.norm, mode: options.mode, attackOptions: options.attackOptions,
+      preset, attacks: options.attacks, epsilons, norm: options.norm, mode: options.mode, attackOptions: options.attackOptions,
       method: config?.method, methodSettings, batchSize: options.batchSize,
     });
     const data = await loadDataset(config?.dataset ?? 'mnist', 'test', { subset: options.testSubset, subsetSeed: options.subsetSeed ?? 0 });
