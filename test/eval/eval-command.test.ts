@@ -50,6 +50,10 @@ describe('mat eval', () => {
 
   test('bad command lines are usage errors naming the flag', async () => {
     await assert.rejects(evalCommand([]), (e: Error) => e instanceof UsageError && /--run DIR is required/.test(e.message));
+    await assert.rejects(evalCommand(['--run', 'x', '--suite', 'autoattack-plus']),
+      (e: Error) => e instanceof UsageError && /unknown suite 'autoattack-plus'.*autoattack-standard/.test(e.message));
+    await assert.rejects(evalCommand(['--run', 'x', '--suite', 'autoattack-standard', '--attacks', 'pgd']), /--suite or --attacks, not both/);
+    await assert.rejects(evalCommand(['--run', 'x', '--norm', 'l3']), /unknown norm 'l3'/);
     await assert.rejects(evalCommand(['--run', runDir, '--bogus']), (e: Error) => e instanceof UsageError && /bogus/.test(e.message));
     await assert.rejects(evalCommand(['--run', runDir, '--workers', '0']), /--workers must be ≥ 1/);
     await assert.rejects(evalCommand(['--run', runDir, '--steps', '2.5']), /--steps must be an integer/);
