@@ -14,7 +14,7 @@ export interface AdaptivePgdOptions extends PgdCommonOptions {
   loss?: AdaptiveLoss;
 }
 
-const ADAPTIVE_KEYS = ['preset', 'epsilon', 'stepSize', 'steps', 'randomStart', 'restarts', 'seed', 'bestIterate', 'loss'] as const;
+const ADAPTIVE_KEYS = ['preset', 'norm', 'epsilon', 'stepSize', 'steps', 'randomStart', 'restarts', 'seed', 'bestIterate', 'loss'] as const;
 
 /**
  * Adaptive PGD L∞ (paper §4.4; Carlini et al. 2019; Tramèr et al. 2020): PGD that maximises a

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import type { AdaptiveLoss, AttackTarget, LinfBallOptions } from './types';
-import { checkInteger, checkNumber, resolveLinfPreset } from './options';
-import { checkBatch, perSample, rowMaxAbs, scatterRows, trueIndices, whereRows } from './batch';
+import type { AdaptiveLoss, AttackTarget, ThreatOptions } from './types';
+import { checkInteger, checkNumber, resolveThreat } from './options';
+import { checkBatch, perSample, scatterRows, trueIndices, whereRows } from './batch';
 import { valueAndGradWithAux } from './gradients';
 import { crossEntropyPerSample, dlrLoss, targetedDlrLoss } from './losses';
-import { clipToBox, linfBox } from '../threat';
+import { clipToBox, linfBox, normBall, type Norm } from '../threat';
 import { streamSeed } from './seed';
 
 /** Options shared by APGD-CE, APGD-DLR and APGD-T. */
-export interface ApgdOptions extends LinfBallOptions {
+export interface ApgdOptions extends ThreatOptions {
   /** iterations per run (AutoAttack standard: 100; on CPU 20–25 keeps most of the strength, see docs) */
   nIter?: number;
   /** runs from fresh random starts, each only on the points still robust (AutoAttack: 1) */
@@ -22,12 +22,13 @@ export interface ApgdOptions extends LinfBallOptions {
 /** AutoAttack's values (Croce & Hein 2020; fra31/auto-attack autopgd_base.py). */
 export const apgdDefaults = { preset: 'cifar10', nIter: 100, restarts: 1, rho: 0.75, momentum: 0.75, seed: 0 } as const;
 
-export const APGD_KEYS = ['preset', 'epsilon', 'nIter', 'restarts', 'rho', 'momentum', 'seed'] as const;
+export const APGD_KEYS = ['preset', 'norm', 'epsilon', 'nIter', 'restarts', 'rho', 'momentum', 'seed'] as const;
 
 /** The loss APGD maximises: AutoAttack's three, or a caller's per-sample objective (the defence's own, §4.4). */
 export type ApgdLoss = 'ce' | 'dlr' | 'dlr-targeted' | AdaptiveLoss;
 
 export interface ApgdParams {
+  norm: Norm;
   epsilon: number;
   nIter: number;
   restarts: number;
@@ -42,7 +43,7 @@ export function resolveApgdParams(attack: string, o: ApgdOptions): ApgdParams {
   const rho = checkNumber(attack, 'rho', o.rho ?? apgdDefaults.rho, 0);
   if (rho > 1) throw new RangeError(`${attack}: rho must be in [0, 1], got ${rho}`);
   return {
-    epsilon: checkNumber(attack, 'epsilon', o.epsilon ?? resolveLinfPreset(o.preset).epsilon, 0),
+    ...resolveThreat(attack, o),
     nIter: checkInteger(attack, 'nIter', o.nIter ?? apgdDefaults.nIter, 1),
     restarts: checkInteger(attack, 'restarts', o.restarts ?? apgdDefaults.restarts, 1),
     rho,
@@ -75,7 +76,7 @@ type RunResult = {
   lossBest: tf.Tensor1D;
 };
 
-/** One APGD run (attack_single_run of the reference) on a batch; L∞ only. */
+/** One APGD run (attack_single_run of the reference) on a batch, L∞ or L2. */
 function apgdSingleRun(
   model: AttackTarget,
   x: tf.Tensor4D,
@@ -86,7 +87,10 @@ function apgdSingleRun(
   seed: number,
 ): RunResult {
   const n = x.shape[0];
+  const ball = normBall(p.norm);
   const { lo, hi } = linfBox(x, p.epsilon);
+  // the threat model's projection (L∞: the box [x − ε, x + ε] ∩ [0, 1] computed once)
+  const project = (v: tf.Tensor4D) => (ball.norm === 'linf' ? clipToBox(v, lo, hi) : ball.project(v, x, p.epsilon));
   const lossOf = (xx: tf.Tensor4D, z: tf.Tensor2D): tf.Tensor1D =>
     typeof loss === 'function' ? loss(xx, x, y)
       : loss === 'ce' ? crossEntropyPerSample(z, y) : loss === 'dlr' ? dlrLoss(z, y) : targetedDlrLoss(z, y, yTarget as tf.Tensor1D);
@@ -109,10 +113,8 @@ function apgdSingleRun(
     tf.Tensor
   >;
   let s = tf.tidy((): State => {
-    // random start: x + ε · t/‖t‖∞ with t ~ U(−1, 1) (a point on the surface of the L∞ ball), clipped
-    const t = tf.randomUniform(x.shape, -1, 1, 'float32', seed);
-    const t0 = t.div(perSample(rowMaxAbs(t).add(1e-12), 4));
-    const xAdv = clipToBox(x.add(t0.mul(p.epsilon)), lo, hi);
+    // random start on the sphere of radius ε (L∞: x + ε·t/‖t‖∞, t ~ U(−1, 1); L2: x + ε·t/‖t‖₂, t ~ N(0, I)), projected
+    const xAdv = project(ball.surface(x, p.epsilon, seed));
     const e = evalAt(xAdv);
     return {
       xAdv,
@@ -143,10 +145,10 @@ function apgdSingleRun(
     const a = i > 0 ? p.momentum : 1;
     advance(
       tf.tidy((): Partial<State> => {
-        // x⁽ᵏ⁺¹⁾ = P(x⁽ᵏ⁾ + α(z⁽ᵏ⁺¹⁾ − x⁽ᵏ⁾) + (1 − α)(x⁽ᵏ⁾ − x⁽ᵏ⁻¹⁾)), z⁽ᵏ⁺¹⁾ = P(x⁽ᵏ⁾ + η sign ∇)
+        // x⁽ᵏ⁺¹⁾ = P(x⁽ᵏ⁾ + α(z⁽ᵏ⁺¹⁾ − x⁽ᵏ⁾) + (1 − α)(x⁽ᵏ⁾ − x⁽ᵏ⁻¹⁾)), z⁽ᵏ⁺¹⁾ = P(x⁽ᵏ⁾ + η·d(∇)), d = sign (L∞) or ∇/‖∇‖₂ (L2)
         const xAdv = s.xAdv as tf.Tensor4D;
-        const z1 = clipToBox(xAdv.add(s.stepSize.mul(s.grad.sign())), lo, hi);
-        const xNew = clipToBox(xAdv.add(z1.sub(xAdv).mul(a)).add(xAdv.sub(s.xAdvOld).mul(1 - a)), lo, hi);
+        const z1 = project(xAdv.add(s.stepSize.mul(ball.ascent(s.grad as tf.Tensor4D))));
+        const xNew = project(xAdv.add(z1.sub(xAdv).mul(a)).add(xAdv.sub(s.xAdvOld).mul(1 - a)));
         const e = evalAt(xNew);
         const pred = e.logits.argMax(1).equal(yInt) as tf.Tensor1D;
         const improved = e.loss.greater(s.lossBest) as tf.Tensor1D;
@@ -198,7 +200,7 @@ function apgdSingleRun(
 /**
  * APGD driver (perturb of the reference): restarts (and, for the targeted loss, target classes) run
  * only on the points that are still robust. Result per sample: the first adversarial point found, else
- * the highest-loss point seen, so every output lies in B∞(x, ε) ∩ [0,1]. Points misclassified on the
+ * the highest-loss point seen, so every output lies in B(x, ε) ∩ [0,1] of the chosen norm. Points misclassified on the
  * clean input are returned unchanged, as in AutoAttack.
  *
  * @param nTargetClasses for 'dlr-targeted': target the 2nd … (n+1)-th most likely clean classes

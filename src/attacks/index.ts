@@ -6,6 +6,7 @@ export type {
   LinfBallOptions,
   LinfPresetName,
   PgdCommonOptions,
+  ThreatOptions,
   TargetSpec,
 } from './types';
 export { checkOptions, defaultLinfPreset, linfPresets, resolveLinfPreset } from './options';
@@ -21,6 +22,8 @@ export { apgdAdaptive, type ApgdAdaptiveOptions } from './apgd-adaptive';
 export { cwL2, cwL2Defaults, cwL2FoolboxDefaults, type CwL2Options } from './cw-l2';
 export { ddn, ddnDefaults, type DdnOptions } from './ddn';
 export { square, type SquareOptions } from './square';
+export { fab, fabDefaults, type FabOptions } from './fab';
+export { fabT, fabTDefaults, type FabTOptions } from './fab-t';
 export {
   attackNames,
   attacks,
@@ -48,3 +51,4 @@ export {
   type MmcAdaptiveOptions,
   type TradesAdaptiveOptions,
 } from './adaptive-objectives';
+export { AUTOATTACK_STANDARD, autoAttackStandard, type CascadeAttack } from './autoattack';

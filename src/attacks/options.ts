@@ -1,6 +1,6 @@
 import { DATASETS, DATASET_NAMES } from '../data/registry';
-import type { LinfBudget } from '../threat';
-import type { LinfPresetName } from './types';
+import { normBall, type LinfBudget, type Norm } from '../threat';
+import type { LinfPresetName, ThreatOptions } from './types';
 
 /**
  * L∞ presets: one per dataset, its threat model's evaluation attack (src/data/datasets/ gives the reasons;
@@ -56,4 +56,15 @@ export function checkInteger(attack: string, name: string, value: number, min: n
     throw new RangeError(`${attack}: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * The threat model of an attack's options: the norm (default 'linf') and ε — explicit, else (L∞ only) the
+ * preset's. Under 'l2' a missing ε is an error: the presets are L∞ radii.
+ */
+export function resolveThreat(attack: string, o: ThreatOptions): { norm: Norm; epsilon: number } {
+  const norm = normBall(o.norm).norm;
+  if (norm === 'l2' && o.epsilon === undefined) throw new RangeError(`${attack}: norm 'l2' needs an explicit epsilon (the presets are L∞ radii)`);
+  if (norm === 'l2' && o.preset !== undefined) resolveLinfPreset(o.preset); // still reject unknown presets
+  return { norm, epsilon: checkNumber(attack, 'epsilon', o.epsilon ?? resolveLinfPreset(o.preset).epsilon, 0) };
 }

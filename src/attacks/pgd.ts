@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AttackTarget, PgdCommonOptions, TargetSpec } from './types';
-import { checkInteger, checkNumber, checkOptions, resolveLinfPreset } from './options';
+import { checkInteger, checkNumber, checkOptions, resolveLinfPreset, resolveThreat } from './options';
 import { checkBatch } from './batch';
 import { crossEntropyPerSample } from './losses';
 import { isSuccessful, resolveTargets } from './targets';
-import { linfPgd } from '../threat';
+import { linfPgd, type Norm } from '../threat';
 import { streamSeed } from './seed';
 
 export interface PgdOptions extends PgdCommonOptions {
@@ -14,6 +14,8 @@ export interface PgdOptions extends PgdCommonOptions {
 
 /** Resolved numeric parameters of an L∞ PGD run. */
 export interface LinfPgdParams {
+  /** threat model (default 'linf') */
+  norm?: Norm;
   epsilon: number;
   stepSize: number;
   steps: number;
@@ -27,7 +29,7 @@ export interface LinfPgdParams {
 /** Defaults besides the preset's ε / step / steps (torchattacks PGD: random_start=True). */
 export const pgdDefaults = { preset: 'cifar10', randomStart: true, restarts: 1, seed: 0, bestIterate: true } as const;
 
-const PGD_KEYS = ['preset', 'epsilon', 'stepSize', 'steps', 'randomStart', 'restarts', 'seed', 'bestIterate', 'target'] as const;
+const PGD_KEYS = ['preset', 'norm', 'epsilon', 'stepSize', 'steps', 'randomStart', 'restarts', 'seed', 'bestIterate', 'target'] as const;
 
 /** Resolves the PGD-family options against the preset (explicit keys win) and validates them. */
 export function resolvePgdParams(attack: string, o: PgdCommonOptions): LinfPgdParams {
@@ -36,10 +38,14 @@ export function resolvePgdParams(attack: string, o: PgdCommonOptions): LinfPgdPa
   if (typeof randomStart !== 'boolean') throw new TypeError(`${attack}: randomStart must be a boolean`);
   const bestIterate = o.bestIterate ?? pgdDefaults.bestIterate;
   if (typeof bestIterate !== 'boolean') throw new TypeError(`${attack}: bestIterate must be a boolean`);
+  const { norm, epsilon } = resolveThreat(attack, o);
+  const steps = checkInteger(attack, 'steps', o.steps ?? preset.steps, 0);
   return {
-    epsilon: checkNumber(attack, 'epsilon', o.epsilon ?? preset.epsilon, 0),
-    stepSize: checkNumber(attack, 'stepSize', o.stepSize ?? preset.stepSize, 0),
-    steps: checkInteger(attack, 'steps', o.steps ?? preset.steps, 0),
+    norm,
+    epsilon,
+    // L2: Madry et al.'s 2.5·ε/steps unless given (the presets' steps are L∞ steps)
+    stepSize: checkNumber(attack, 'stepSize', o.stepSize ?? (norm === 'l2' ? (2.5 * epsilon) / Math.max(steps, 1) : preset.stepSize), 0),
+    steps,
     randomStart,
     restarts: checkInteger(attack, 'restarts', o.restarts ?? pgdDefaults.restarts, 1),
     seed: checkInteger(attack, 'seed', o.seed ?? pgdDefaults.seed, 0),
@@ -48,7 +54,8 @@ export function resolvePgdParams(attack: string, o: PgdCommonOptions): LinfPgdPa
 }
 
 /**
- * PGD L∞ (Madry et al. 2018, "Towards Deep Learning Models Resistant to Adversarial Attacks"), images in [0,1].
+ * PGD (Madry et al. 2018, "Towards Deep Learning Models Resistant to Adversarial Attacks"), L∞ or L2 (`norm`),
+ * images in [0,1]; L2 steps along ∇/‖∇‖₂ with step 2.5·ε/steps unless given and starts uniformly in the ball.
  * Untargeted: maximises CE(f(x'), y); targeted: minimises CE(f(x'), t). Fixed-ε: the result lies in
  * B∞(x, ε) ∩ [0,1]. Defaults: preset 'cifar10' (ε = 8/255, α = 2/255, 20 steps; 'mnist': 0.3, 0.01, 40),
  * uniform random start, 1 restart, seed 0, and the first successful iterate kept (`bestIterate`: an
@@ -94,7 +101,7 @@ export function runLinfPgd(
   p: LinfPgdParams,
 ): tf.Tensor4D {
   return linfPgd(objective, x, {
-    budget: p, start: p.randomStart ? 'uniform' : 'none', seed: (r) => streamSeed(p.seed, r), restarts: p.restarts,
+    budget: p, norm: p.norm, start: p.randomStart ? 'uniform' : 'none', seed: (r) => streamSeed(p.seed, r), restarts: p.restarts,
     success: (xAdv) => success(model.logits(xAdv, false)), keepSuccessful: p.bestIterate,
   });
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetName } from '../data/registry';
+import type { Norm } from '../threat/norm-ball';
 
 /**
  * The only thing an attack needs from a model: logits for a batch of NHWC images in [0, 1].
@@ -47,8 +48,17 @@ export interface LinfBallOptions {
   seed?: number;
 }
 
+/**
+ * Options of the attacks that run under either threat model (PGD, APGD, FAB, Square): `norm` picks the ball;
+ * under 'l2' `epsilon` is the Euclidean radius and must be given (the dataset presets are L∞ radii).
+ */
+export interface ThreatOptions extends LinfBallOptions {
+  /** 'linf' (default) or 'l2' */
+  norm?: Norm;
+}
+
 /** Options of PGD-style attacks (PGD, adaptive PGD). */
-export interface PgdCommonOptions extends LinfBallOptions {
+export interface PgdCommonOptions extends ThreatOptions {
   /** absolute step size α of each signed-gradient step */
   stepSize?: number;
   /** number of gradient steps */

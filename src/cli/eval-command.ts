@@ -1,5 +1,6 @@
 import * as os from 'node:os';
-import { attackNames, type AttackName } from '../attacks';
+import { AUTOATTACK_STANDARD, attackNames, autoAttackStandard, type AttackName } from '../attacks';
+import { NORMS, type Norm } from '../threat';
 import { backendInfo, BACKEND_NAMES } from '../backend';
 import { evaluateRun, type EvalProgress, type EvalResults, type RunEvalOptions } from '../eval';
 import { epsilonLabel } from '../eval/plan';
@@ -16,8 +17,13 @@ Per-example results go to a JSON file; re-running the same command resumes it.
   --run DIR            run folder (or its checkpoint folder)                                   (required)
   --attacks LIST       comma-separated, in cascade order (default pgd):
                        ${attackNames.join(', ')}
-  --epsilons LIST      L∞ radii, e.g. 0.1,0.2,0.3 or 4/255,8/255 (default: the dataset's, MNIST 0.3,
-                       CIFAR-10 8/255); several give the ε-sweep of Figure 2
+  --suite NAME         autoattack-standard: AutoAttack's standard version (${AUTOATTACK_STANDARD.map((a) => a.attack).join(' → ')},
+                       its fixed hyper-parameters, cascade) instead of --attacks
+  --norm NAME          threat model of the fixed-ε attacks: ${NORMS.join(' | ')} (default linf)
+  --epsilons LIST      radii, e.g. 0.1,0.2,0.3 or 4/255,8/255 (default: the dataset's L∞ ε, MNIST 0.3,
+                       CIFAR-10 8/255; with --norm l2 the dataset's L2 radius: MNIST 2, Fashion-MNIST 0.67,
+                       CIFAR-10 0.5); several give the ε-sweep of Figure 2
+  --epsilon X          one radius (the same as --epsilons X)
   --test-subset N      a seeded subset of N test examples (default: the whole test split)
   --workers N          worker threads, each with its own backend and model copy (default ${defaultWorkers()})
   --out FILE           results JSON (default <run>/eval-<attacks>-eps<ε>[-nN].json)
@@ -39,7 +45,8 @@ Per-example results go to a JSON file; re-running the same command resumes it.
 `;
 
 export const EVAL_FLAGS: FlagSpec = {
-  run: { type: 'string' }, attacks: { type: 'string' }, epsilons: { type: 'string' }, 'test-subset': { type: 'string' },
+  run: { type: 'string' }, attacks: { type: 'string' }, suite: { type: 'string' }, norm: { type: 'string' },
+  epsilon: { type: 'string' }, epsilons: { type: 'string' }, 'test-subset': { type: 'string' },
   workers: { type: 'string' }, out: { type: 'string' }, fresh: { type: 'boolean' }, independent: { type: 'boolean' },
   steps: { type: 'string' }, 'step-size': { type: 'string' }, restarts: { type: 'string' }, 'apgd-iters': { type: 'string' },
   'cw-steps': { type: 'string' }, 'cw-binary-steps': { type: 'string' }, 'cw-lr': { type: 'string' }, 'ddn-steps': { type: 'string' },
@@ -65,16 +72,29 @@ export function attackListFlag(values: Record<string, unknown>): string[] | unde
   return names;
 }
 
-/** --epsilons: numbers or fractions a/b, each in [0, 1]. */
-export function epsilonListFlag(values: Record<string, unknown>): number[] | undefined {
-  const raw = values.epsilons;
+/** Evaluation suites `mat eval --suite` knows. */
+export const EVAL_COMMAND_SUITES = ['autoattack-standard'] as const;
+
+/** --norm: a threat model name. */
+export function normFlag(values: Record<string, unknown>): Norm {
+  const raw = values.norm === undefined ? 'linf' : String(values.norm);
+  if (!(NORMS as readonly string[]).includes(raw)) throw new UsageError(`--norm: unknown norm '${raw}' (choose from ${NORMS.join(', ')})`);
+  return raw as Norm;
+}
+
+/** --epsilons (or --epsilon): numbers or fractions a/b, each in [0, 1] under L∞ (≥ 0 under L2). */
+export function epsilonListFlag(values: Record<string, unknown>, norm: Norm = 'linf'): number[] | undefined {
+  if (values.epsilon !== undefined && values.epsilons !== undefined) throw new UsageError('give --epsilon or --epsilons, not both');
+  const raw = values.epsilons ?? values.epsilon;
   if (raw === undefined) return undefined;
   const parts = String(raw).split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (parts.length === 0) throw new UsageError(`--epsilons needs at least one value, got '${raw}'`);
   return parts.map((p) => {
     const m = /^([0-9.]+)\s*\/\s*([0-9.]+)$/.exec(p);
     const v = m ? Number(m[1]) / Number(m[2]) : p === '' ? NaN : Number(p);
-    if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`--epsilons: '${p}' is not a number in [0, 1] (e.g. 0.3 or 8/255)`);
+    if (!Number.isFinite(v) || v < 0 || (norm === 'linf' && v > 1)) {
+      throw new UsageError(`--epsilons: '${p}' is not a number in ${norm === 'linf' ? '[0, 1] (e.g. 0.3 or 8/255)' : '[0, ∞) (e.g. 2)'}`);
+    }
     return v;
   });
 }
@@ -98,23 +118,43 @@ function attackOptionsFromFlags(v: Record<string, unknown>): Partial<Record<Atta
   return Object.fromEntries(Object.entries(out).filter(([, o]) => Object.keys(o as object).length > 0));
 }
 
+/** Per-attack options of a suite with the flags' overrides on top. */
+function mergeOptions(base: Partial<Record<AttackName, Record<string, unknown>>>, flags: Partial<Record<AttackName, Record<string, unknown>>>) {
+  const out: Partial<Record<AttackName, Record<string, unknown>>> = { ...base };
+  for (const [k, o] of Object.entries(flags) as Array<[AttackName, Record<string, unknown>]>) out[k] = { ...(out[k] ?? {}), ...o };
+  return out;
+}
+
 /** Where the command writes (tests pass their own streams). */
 export interface CommandIo extends CommandContext { out: NodeJS.WritableStream; err: NodeJS.WriteStream | NodeJS.WritableStream }
 
 export async function evalCommand(argv: string[], io: CommandIo = { out: process.stdout, err: process.stderr }): Promise<void> {
   const v = parseFlags(argv, EVAL_FLAGS, 'eval');
   if (!v.run) throw new UsageError('--run DIR is required (see mat eval --help)');
-  const attacks = attackListFlag(v);
-  const epsilons = epsilonListFlag(v);
+  const norm = normFlag(v);
+  const epsilons = epsilonListFlag(v, norm);
+  let attacks = attackListFlag(v);
+  let suiteOptions: Partial<Record<AttackName, Record<string, unknown>>> = {};
+  if (v.suite !== undefined) {
+    if (!(EVAL_COMMAND_SUITES as readonly string[]).includes(String(v.suite))) {
+      throw new UsageError(`--suite: unknown suite '${String(v.suite)}' (choose from ${EVAL_COMMAND_SUITES.join(', ')})`);
+    }
+    if (attacks !== undefined) throw new UsageError('give --suite or --attacks, not both');
+    // norm and ε come from the plan; the rest are AutoAttack's fixed values
+    const cascade = autoAttackStandard(norm, 0);
+    attacks = cascade.map((a) => a.attack);
+    suiteOptions = Object.fromEntries(cascade.map(({ attack, options: { norm: _n, epsilon: _e, ...rest } }) => [attack, rest]));
+  }
   const testSubset = numberFlag(v, 'test-subset', { integer: true, min: 1 });
   const workers = numberFlag(v, 'workers', { integer: true, min: 1, max: 64 }) ?? defaultWorkers();
   const batchSize = numberFlag(v, 'batch-size', { integer: true, min: 1 });
   const sanityExamples = numberFlag(v, 'sanity-subset', { integer: true, min: 1 });
   await io.startBackend?.();
   const options: RunEvalOptions = {
-    attacks, epsilons, testSubset, workers, batchSize, out: v.out === undefined ? undefined : String(v.out), fresh: v.fresh === true,
-    mode: v.independent ? 'independent' : 'cascade', attackOptions: attackOptionsFromFlags(v),
-    sanity: sanityExamples === undefined ? {} : { examples: sanityExamples },
+    attacks, epsilons, norm, testSubset, workers, batchSize, out: v.out === undefined ? undefined : String(v.out), fresh: v.fresh === true,
+    mode: v.independent ? 'independent' : 'cascade', attackOptions: mergeOptions(suiteOptions, attackOptionsFromFlags(v)),
+    // the sanity checks are L∞ PGD checks at the dataset's ε
+    sanity: norm !== 'linf' ? false : sanityExamples === undefined ? {} : { examples: sanityExamples },
     surrogateRunDir: v.surrogate === undefined ? undefined : String(v.surrogate), backend: backendInfo()?.name,
   };
   let bar: ProgressBar | undefined;

@@ -23,6 +23,8 @@ export interface ThreatModel {
   attack: LinfBudget;
   /** training's inner maximisations: Madry-style (AT, AT-MMC: uniform start) and TRADES-style (TRADES, BIBO) */
   innerMax: { madry: LinfBudget; trades: LinfBudget };
+  /** the L2 radius of the fixed-ε L2 evaluation (AutoAttack standard under L2; images in [0, 1]) */
+  l2Epsilon: number;
 }
 
 export interface DatasetEntry<N extends string = string> {

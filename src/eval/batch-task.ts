@@ -1,13 +1,13 @@
 /**
  * The unit of evaluation work, identical in-process and in a worker thread: one task (clean prediction or
  * one attack step) on one batch. The evaluator — not the attack — decides success (foolbox's split):
- * fixed-ε results are projected onto B∞(x, ε) ∩ [0,1] before they are classified (any excess is reported),
+ * fixed-ε results are projected onto B(x, ε) ∩ [0,1] of the step's norm before they are classified (any excess is reported),
  * minimisation results are classified as returned and their L2 distance measured.
  */
 import * as tf from '@tensorflow/tfjs';
 import { attacks, runAttack, type AttackTarget } from '../attacks';
 import { adaptiveObjective, type DisposableAdaptiveLoss } from '../attacks/adaptive-objectives';
-import { projectToLinfBall } from '../threat';
+import { projectToBall } from '../threat';
 import type { AttackStepSpec } from './plan';
 
 /** What the evaluator needs from a model: logits; feature-space adaptive objectives also use φ and the head. */
@@ -50,13 +50,13 @@ export function runStepAttack(model: EvalModel, step: AttackStepSpec, x: tf.Tens
 }
 
 /**
- * The adversarial batch the evaluator classifies: fixed-ε outputs projected onto B∞(x, ε) ∩ [0,1],
+ * The adversarial batch the evaluator classifies: fixed-ε outputs projected onto B(x, ε) ∩ [0,1] (the step's norm),
  * minimisation outputs as returned. The caller owns the result.
  */
 export function attackBatch(model: EvalModel, step: AttackStepSpec, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor4D {
   const xAdv = runStepAttack(model, step, x, y);
   if (step.kind !== 'fixed-epsilon') return xAdv;
-  const projected = projectToLinfBall(xAdv, x, step.epsilon ?? 0);
+  const projected = projectToBall(step.norm ?? 'linf', xAdv, x, step.epsilon ?? 0);
   xAdv.dispose();
   return projected;
 }
@@ -74,7 +74,7 @@ export async function runTaskOnBatch(model: EvalModel, task: EvalTask, x: tf.Ten
   const xAdv = runStepAttack(model, step, x, y);
   if (step.kind === 'fixed-epsilon') {
     const [okT, violT] = tf.tidy(() => {
-      const projected = projectToLinfBall(xAdv, x, step.epsilon ?? 0);
+      const projected = projectToBall(step.norm ?? 'linf', xAdv, x, step.epsilon ?? 0);
       const violation = xAdv.sub(projected).abs().max();
       return [model.logits(projected, false).argMax(1).notEqual(y.toInt()), violation];
     });

@@ -167,7 +167,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResults> {
       rec.status = 'done';
       rec.seconds = (reuse ? old.seconds : 0) + (performance.now() - t) / 1000;
       if (rec.maxViolation > VIOLATION_TOLERANCE) {
-        warnings.push(`${spec.key}: the attack returned points up to ${rec.maxViolation.toExponential(2)} outside B∞(x, ε) ∩ [0,1]; ` +
+        warnings.push(`${spec.key}: the attack returned points up to ${rec.maxViolation.toExponential(2)} outside B(x, ε) ∩ [0,1] (${spec.norm ?? 'linf'}); ` +
           'they were projected onto it before classification');
       }
       save(true);

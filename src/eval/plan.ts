@@ -5,6 +5,7 @@
 import { attackNames, attacks, isAttackName, linfPresets, type AttackKind, type AttackName, type LinfPresetName } from '../attacks';
 import { adaptiveObjectiveNames, type AdaptiveObjectiveSpec } from '../attacks/adaptive-objectives';
 import { adaptiveObjectiveForMethod } from '../methods/registry';
+import { normBall, type Norm } from '../threat';
 
 /** One attack of a plan. Fixed-ε attacks get one step per ε; minimisation attacks one step in all. */
 export interface AttackStepSpec {
@@ -12,8 +13,8 @@ export interface AttackStepSpec {
   key: string;
   attack: AttackName;
   kind: AttackKind;
-  norm: 'linf' | 'l2';
-  /** L∞ radius (fixed-ε steps only) */
+  norm: Norm;
+  /** radius in `norm` (fixed-ε steps only) */
   epsilon?: number;
   /** attack options (JSON: preset, epsilon, steps, …); `adaptive-pgd`'s loss is built from `objective` */
   options: Record<string, unknown>;
@@ -51,8 +52,10 @@ export interface PlanOptions {
   preset?: LinfPresetName;
   /** attack names in cascade order (default ['pgd']) */
   attacks?: readonly string[];
-  /** L∞ radii (default: the preset's ε: MNIST 0.3, CIFAR-10 8/255) */
+  /** radii in `norm` (default: the preset's L∞ ε: MNIST 0.3, CIFAR-10 8/255; L2 needs them given) */
   epsilons?: readonly number[];
+  /** threat model of the fixed-ε attacks (default 'linf'); every fixed-ε attack of the plan must accept it */
+  norm?: Norm;
   /** default 'cascade' */
   mode?: CascadeMode;
   /** default true (cascade mode only) */
@@ -72,11 +75,11 @@ export interface PlanOptions {
 /** The plan defaults (MNIST: PGD-40, ε 0.3, step 0.01, random start; CIFAR-10: PGD-20, 8/255, 2/255). */
 export const planDefaults = { preset: 'mnist', attacks: ['pgd'], mode: 'cascade', carryAcrossEpsilons: true, batchSize: 250 } as const;
 
-const PLAN_KEYS = ['preset', 'attacks', 'epsilons', 'mode', 'carryAcrossEpsilons', 'attackOptions', 'objective', 'method', 'methodSettings', 'batchSize'];
+const PLAN_KEYS = ['preset', 'attacks', 'epsilons', 'norm', 'mode', 'carryAcrossEpsilons', 'attackOptions', 'objective', 'method', 'methodSettings', 'batchSize'];
 
-/** Options every fixed-ε attack of the plan gets (its own overrides win, ε is always the step's). */
-function fixedOptions(name: AttackName, preset: LinfPresetName, epsilon: number, extra: Record<string, unknown>): Record<string, unknown> {
-  const base: Record<string, unknown> = { preset, ...extra, epsilon };
+/** Options every fixed-ε attack of the plan gets (its own overrides win, ε and the norm are always the step's). */
+function fixedOptions(name: AttackName, preset: LinfPresetName, norm: Norm, epsilon: number, extra: Record<string, unknown>): Record<string, unknown> {
+  const base: Record<string, unknown> = { preset, ...extra, epsilon, ...(norm === 'linf' ? {} : { norm }) };
   if (name === 'pgd' || name === 'adaptive-pgd' || name.startsWith('apgd')) base.seed ??= 0;
   return base;
 }
@@ -115,9 +118,14 @@ export function evaluationPlan(options: PlanOptions = {}): EvaluationPlan {
   for (const k of Object.keys(attackOptions)) {
     if (!isAttackName(k)) throw new RangeError(`attackOptions: unknown attack '${k}'; valid attacks: ${attackNames.join(', ')}`);
   }
+  const norm = normBall(options.norm).norm;
+  if (norm !== 'linf' && options.epsilons === undefined) throw new RangeError(`evaluationPlan: norm '${norm}' needs epsilons (the presets are L∞ radii)`);
   const epsilons = [...(options.epsilons ?? [linfPresets[preset].epsilon])].sort((a, b) => a - b);
   for (const e of epsilons) {
-    if (!(typeof e === 'number' && Number.isFinite(e) && e >= 0 && e <= 1)) throw new RangeError(`epsilon must be a number in [0, 1], got ${e}`);
+    const max = norm === 'linf' ? 1 : Infinity;
+    if (!(typeof e === 'number' && Number.isFinite(e) && e >= 0 && e <= max)) {
+      throw new RangeError(`epsilon must be a number in ${norm === 'linf' ? '[0, 1]' : '[0, ∞)'} for ${normBall(norm).label}, got ${e}`);
+    }
   }
   if (new Set(epsilons).size !== epsilons.length) throw new RangeError(`epsilons must be distinct, got ${epsilons.join(', ')}`);
   const mode = options.mode ?? planDefaults.mode;
@@ -134,14 +142,16 @@ export function evaluationPlan(options: PlanOptions = {}): EvaluationPlan {
   }
 
   const fixedNames = names.filter((n) => attacks[n as AttackName].kind === 'fixed-epsilon') as AttackName[];
+  const wrongNorm = fixedNames.find((n) => !attacks[n].norms.includes(norm));
+  if (wrongNorm) throw new RangeError(`attack '${wrongNorm}' does not run under ${normBall(norm).label} (it takes ${attacks[wrongNorm].norms.join(', ')})`);
   const minNames = names.filter((n) => attacks[n as AttackName].kind === 'minimization') as AttackName[];
   if (fixedNames.length > 0 && epsilons.length === 0) throw new RangeError('fixed-ε attacks need at least one epsilon');
   const fixed: AttackStepSpec[] = [];
   for (const epsilon of epsilons) {
     for (const attack of fixedNames) {
       const step: AttackStepSpec = {
-        key: `${attack}@${epsilonLabel(epsilon)}`, attack, kind: 'fixed-epsilon', norm: attacks[attack].norm, epsilon,
-        options: fixedOptions(attack, preset, epsilon, attackOptions[attack] ?? {}),
+        key: `${attack}${norm === 'linf' ? '' : `-${norm}`}@${epsilonLabel(epsilon)}`, attack, kind: 'fixed-epsilon', norm, epsilon,
+        options: fixedOptions(attack, preset, norm, epsilon, attackOptions[attack] ?? {}),
       };
       if (attacks[attack].adaptive) step.objective = objective;
       fixed.push(step);

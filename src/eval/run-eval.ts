@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { BackendName } from '../backend';
 import { loadDataset, type Dataset } from '../data';
+import { datasetEntry } from '../data/registry';
 import { trainingObjective } from '../methods/registry';
 import type { TrainRunConfig } from '../run/config';
 import { loadRunClassifier, readTrainResults } from '../run/load';
@@ -14,12 +15,15 @@ import { evaluate, type EvalProgress } from './evaluate';
 import { epsilonLabel, evaluationPlan, type CascadeMode, type EvaluationPlan } from './plan';
 import type { EvalResults } from './results';
 import type { SanityOptions } from './sanity';
+import type { Norm } from '../threat';
 
 export interface RunEvalOptions {
   /** attack names in cascade order (default ['pgd']) */
   attacks?: string[];
-  /** L∞ radii (default: the dataset preset's ε) */
+  /** radii in `norm` (default: the dataset preset's L∞ ε) */
   epsilons?: number[];
+  /** threat model of the fixed-ε attacks (default 'linf') */
+  norm?: Norm;
   /** evaluate a seeded subset of this many test examples (default: the full test split) */
   testSubset?: number;
   /** seed of the subset (default 0) */
@@ -42,7 +46,8 @@ export interface RunEvalOptions {
 /** Default results file name of a plan: `eval-pgd+cw-l2-eps0.1,0.3[-n1000].json`. */
 export function evalFileName(plan: EvaluationPlan, testSubset?: number): string {
   const names = [...new Set([...plan.fixed, ...plan.minimization].map((s) => s.attack))];
-  const eps = plan.fixed.length > 0 ? `-eps${plan.epsilons.map((e) => epsilonLabel(e).replace('/', 'of')).join(',')}` : '';
+  const norm = plan.fixed[0]?.norm ?? 'linf';
+  const eps = plan.fixed.length > 0 ? `${norm === 'linf' ? '' : `-${norm}`}-eps${plan.epsilons.map((e) => epsilonLabel(e).replace('/', 'of')).join(',')}` : '';
   return `eval-${names.join('+')}${eps}${testSubset ? `-n${testSubset}` : ''}${plan.mode === 'independent' ? '-independent' : ''}.json`;
 }
 
@@ -65,9 +70,11 @@ export async function evaluateRun(runDir: string, options: RunEvalOptions = {}):
   try {
     // the dataset's threat model is its attack preset
     const preset = config?.dataset ?? 'mnist';
+    // L2 without radii: the dataset's L2 radius (src/data/datasets/)
+    const epsilons = options.epsilons ?? (options.norm === 'l2' ? [datasetEntry(preset).threatModel.l2Epsilon] : undefined);
     const methodSettings = runMethodSettings(runDir, config);
     const plan = evaluationPlan({
-      preset, attacks: options.attacks, epsilons: options.epsilons, mode: options.mode, attackOptions: options.attackOptions,
+      preset, attacks: options.attacks, epsilons, norm: options.norm, mode: options.mode, attackOptions: options.attackOptions,
       method: config?.method, methodSettings, batchSize: options.batchSize,
     });
     const data = await loadDataset(config?.dataset ?? 'mnist', 'test', { subset: options.testSubset, subsetSeed: options.subsetSeed ?? 0 });

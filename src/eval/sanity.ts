@@ -116,7 +116,7 @@ export function sanitySpec(plan: EvaluationPlan, options: SanityOptions = {}, su
   if (!(o.stepsFactor >= 1)) throw new RangeError(`sanity: stepsFactor must be ≥ 1, got ${o.stepsFactor}`);
   const preset = linfPresets[plan.preset];
   const epsilon = plan.epsilons.includes(preset.epsilon) || plan.epsilons.length === 0 ? preset.epsilon : Math.max(...plan.epsilons);
-  const base: AttackStepSpec = plan.fixed.find((s) => s.epsilon === epsilon && (s.attack === 'pgd' || s.attack === 'adaptive-pgd')) ?? {
+  const base: AttackStepSpec = plan.fixed.find((s) => s.epsilon === epsilon && (s.norm ?? 'linf') === 'linf' && (s.attack === 'pgd' || s.attack === 'adaptive-pgd')) ?? {
     key: `pgd@${epsilonLabel(epsilon)}`, attack: 'pgd', kind: 'fixed-epsilon', norm: 'linf', epsilon, options: { preset: plan.preset, epsilon, seed: 0 },
   };
   const steps = (base.options.steps as number | undefined) ?? preset.steps;

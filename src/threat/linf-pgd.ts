@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { clipToBox, linfBox, type LinfBudget } from './linf-ball';
+import { normBall, type Norm } from './norm-ball';
 import { outsideGradientTape } from './outside-tape';
 
 /** Where a run starts: at x, at x + U(−ε, ε) (Madry et al. 2018), or at x + σ·N(0, 1) (TRADES). */
@@ -7,7 +8,13 @@ export type LinfStart = 'none' | 'uniform' | 'normal';
 export const LINF_STARTS: readonly LinfStart[] = ['none', 'uniform', 'normal'];
 
 export interface LinfPgdOptions {
+  /** radius, step size and steps; in the chosen norm */
   budget: LinfBudget;
+  /**
+   * the threat model (default 'linf'): 'l2' steps by α·∇/‖∇‖₂, projects onto B₂(x, ε) ∩ [0,1] and draws the
+   * 'uniform' start uniformly in the L2 ball (Madry et al.'s L2 PGD; the 'normal' start is the same in both)
+   */
+  norm?: Norm;
   /** start point of every run (default 'uniform') */
   start?: LinfStart;
   /** σ of the 'normal' start (default 0.001, TRADES) */
@@ -57,25 +64,26 @@ export function checkLinfPgd(budget: LinfBudget, start: string): void {
 export function linfPgd(objective: (xAdv: tf.Tensor4D) => tf.Tensor1D, x: tf.Tensor4D, options: LinfPgdOptions): tf.Tensor4D {
   const { budget, start = 'uniform', startStd = 0.001, seed = () => undefined, restarts = 1, success, keepSuccessful = false, offTape = false } = options;
   checkLinfPgd(budget, start);
+  const ball = normBall(options.norm);
   if (keepSuccessful && success === undefined) throw new RangeError('linfPgd: keepSuccessful needs a success function');
   const run = () => tf.tidy(() => {
     const { epsilon, stepSize, steps } = budget;
-    const { lo, hi } = linfBox(x, epsilon);
+    const { lo, hi } = linfBox(x, ball.norm === 'linf' ? epsilon : 1);
+    // L∞: the box itself; L2: the ball's projection (which also clips to [0, 1])
+    const project = (v: tf.Tensor4D) => (ball.norm === 'linf' ? clipToBox(v, lo, hi) : ball.project(v, x, epsilon));
     const gradOf = tf.grad((xx: tf.Tensor) => objective(xx as tf.Tensor4D).sum()) as (v: tf.Tensor4D) => tf.Tensor4D;
     let best: { x: tf.Tensor4D; loss: tf.Tensor1D; ok: tf.Tensor1D } | null = null;
 
     for (let r = 0; r < restarts; r++) {
       let xAdv = tf.tidy(() => {
-        if (start === 'none') return clipToBox(x, lo, hi);
-        const noise = start === 'uniform'
-          ? tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', seed(r))
-          : tf.randomNormal(x.shape, 0, startStd, 'float32', seed(r));
-        return clipToBox(x.add(noise), lo, hi);
+        if (start === 'none') return project(x);
+        if (start === 'uniform') return project(ball.inside(x, epsilon, seed(r)));
+        return project(x.add(tf.randomNormal(x.shape, 0, startStd, 'float32', seed(r))));
       });
       // keepSuccessful: the first successful iterate per sample (`kept`, valid where `found`)
       let kept = keepSuccessful ? { x: xAdv.clone(), found: success!(xAdv) } : null;
       for (let s = 0; s < steps; s++) {
-        const next = tf.tidy(() => clipToBox(xAdv.add(gradOf(xAdv).sign().mul(stepSize)), lo, hi));
+        const next = tf.tidy(() => project(xAdv.add(ball.ascent(gradOf(xAdv)).mul(stepSize))));
         xAdv.dispose();
         xAdv = next;
         if (kept !== null) {

@@ -45,8 +45,10 @@ test('no method-name (or row-key) switch outside the method registry', () => {
 
 test('one PGD loop, one projection, one atomic JSON write', () => {
   const having = (re: RegExp) => FILES.filter((f) => re.test(f.text)).map((f) => f.file).sort();
-  // the L∞ PGD step: x ← clip(x + α·sign ∇)
-  assert.deepEqual(having(/\.sign\(\)\.mul\(|tf\.sign\(grad/), ['threat/linf-pgd.ts']);
+  // the steepest-ascent directions (sign ∇ for L∞, ∇/‖∇‖₂ for L2): only the threat models' records
+  assert.deepEqual(having(/\.sign\(\)\.mul\(|tf\.sign\(grad|\bg\.sign\(\)/), ['threat/norm-ball.ts']);
+  // the L2 ball's projection (bisection on the scale of δ): only threat/l2-ball.ts
+  assert.deepEqual(having(/BISECTION_STEPS/), ['threat/l2-ball.ts']);
   // the box B∞(x, ε) ∩ [0,1]
   assert.deepEqual(having(/maximum\([^)]*sub\([^)]*\)?,?\s*0\)|x\.sub\(eps(ilon)?\), 0/), ['threat/linf-ball.ts']);
   // JSON written via temporary file + rename: only src/io (checkpoints swap whole folders: src/train/checkpoint.ts)

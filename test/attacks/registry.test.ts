@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useTestBackend } from '../helpers/backend';
 import { attackNames, attacks, runAttack, type AttackName, type AttackOptionsMap } from '../../src/attacks';
 import type { Classifier } from '../../src/models/classifier';
-import { accuracy, asTarget, correct, maxLinf, quadrantData, range, tinyConvNet, trainedToy } from './fixtures';
+import { accuracy, asTarget, correct, l2Dists, maxLinf, quadrantData, range, tinyConvNet, trainedToy } from './fixtures';
 
 // compile-time check: every Classifier is an AttackTarget
 export const classifierIsAttackTarget = (c: Classifier): import('../../src/attacks').AttackTarget => c;
@@ -22,6 +22,23 @@ const sweep: { [N in AttackName]: AttackOptionsMap[N] } = {
   'cw-l2': { binarySearchSteps: 4, steps: 50 },
   ddn: { steps: 50 },
   square: { epsilon: EPS, nQueries: 300, seed: 1 },
+  fab: { epsilon: EPS, nIter: 20 },
+  'fab-t': { epsilon: EPS, nIter: 20, nTargetClasses: 3 },
+};
+
+/** L2 radius of the L2 sweep (8×8 images: the L∞ ball of 0.15 reaches 1.2 in L2). */
+const EPS2 = 1.5;
+/** The L2 sweep: every attack that accepts norm 'l2', with cheap settings. */
+const sweepL2: Partial<{ [N in AttackName]: AttackOptionsMap[N] }> = {
+  pgd: { norm: 'l2', epsilon: EPS2, steps: 20 },
+  'adaptive-pgd': { norm: 'l2', epsilon: EPS2, steps: 20 },
+  'apgd-ce': { norm: 'l2', epsilon: EPS2, nIter: 20 },
+  'apgd-dlr': { norm: 'l2', epsilon: EPS2, nIter: 20 },
+  'apgd-t': { norm: 'l2', epsilon: EPS2, nIter: 10, nTargetClasses: 3 },
+  'apgd-adaptive': { norm: 'l2', epsilon: EPS2, nIter: 20 },
+  square: { norm: 'l2', epsilon: EPS2, nQueries: 300, seed: 1 },
+  fab: { norm: 'l2', epsilon: EPS2, nIter: 20 },
+  'fab-t': { norm: 'l2', epsilon: EPS2, nIter: 20, nTargetClasses: 3 },
 };
 
 describe('attack registry sweep', () => {
@@ -78,6 +95,32 @@ describe('attack registry sweep', () => {
     });
   }
 
+  test('the L2 sweep covers exactly the attacks whose registry entry accepts L2 (fixed-ε ones)', () => {
+    const l2 = attackNames.filter((n) => attacks[n].kind === 'fixed-epsilon' && attacks[n].norms.includes('l2'));
+    assert.deepEqual(Object.keys(sweepL2).sort(), [...l2].sort());
+  });
+
+  for (const name of Object.keys(sweepL2) as AttackName[]) {
+    test(`${name} under L2: inside B₂(x, ε) ∩ [0,1], fools some points, no leaked tensors`, (t) => {
+      const before = tf.memory().numTensors;
+      const xAdv = runAttack(name, toy.target, toy.x, toy.y, sweepL2[name] as Record<string, unknown>);
+      const [lo, hi] = range(xAdv);
+      assert.ok(lo >= 0 && hi <= 1, `${name} left [0,1]: [${lo}, ${hi}]`);
+      const worst = Math.max(...l2Dists(xAdv, toy.x));
+      assert.ok(worst <= EPS2 * (1 + 1e-5), `${name} left the L2 ball: ‖δ‖₂ = ${worst}`);
+      const robust = accuracy(toy.target, xAdv, toy.y);
+      assert.ok(robust < clean, `${name} (L2) did not fool a single point (robust ${robust}, clean ${clean})`);
+      xAdv.dispose();
+      assert.equal(tf.memory().numTensors, before, `${name} (L2) leaked ${tf.memory().numTensors - before} tensors`);
+      t.diagnostic(`${name} L2 ε=${EPS2}: robust accuracy ${robust.toFixed(3)}, max ‖δ‖₂ ${worst.toFixed(3)}`);
+    });
+  }
+
+  test('L2 needs an explicit ε, and unknown norms are rejected', () => {
+    assert.throws(() => runAttack('apgd-ce', toy.target, toy.x, toy.y, { norm: 'l2' }), /needs an explicit epsilon/);
+    assert.throws(() => runAttack('pgd', toy.target, toy.x, toy.y, { norm: 'l1', epsilon: 1 }), /unknown norm 'l1'.*linf, l2/);
+  });
+
   test('every attack also runs on a tf.layers conv net, inside [0,1] and without leaks', () => {
     const model = tinyConvNet(5);
     const target = asTarget(model);
@@ -93,6 +136,8 @@ describe('attack registry sweep', () => {
       'cw-l2': { binarySearchSteps: 2, steps: 5 },
       ddn: { steps: 5 },
       square: { epsilon: 0.1, nQueries: 20, seed: 2 },
+      fab: { epsilon: 0.1, nIter: 3, restarts: 2 },
+      'fab-t': { epsilon: 0.1, nIter: 3, nTargetClasses: 2 },
     };
     for (const name of attackNames) {
       const before = tf.memory().numTensors;

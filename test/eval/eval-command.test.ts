@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { UsageError } from '../../src/cli/args';
-import { attackListFlag, epsilonListFlag, evalCommand } from '../../src/cli/eval-command';
+import { attackListFlag, epsilonListFlag, evalCommand, normFlag } from '../../src/cli/eval-command';
 import { readEvalResults } from '../../src/eval';
 import { createClassifier, type Classifier } from '../../src/models';
 import { saveToyRun, useEvalTestBackend } from './fixtures';
@@ -40,10 +40,20 @@ describe('mat eval', () => {
     assert.deepEqual(epsilonListFlag({ epsilons: '0.1,8/255' }), [0.1, 8 / 255]);
     assert.throws(() => epsilonListFlag({ epsilons: '0.1,abc' }), (e: Error) => e instanceof UsageError && /'abc'/.test(e.message));
     assert.throws(() => epsilonListFlag({ epsilons: '2' }), /in \[0, 1\]/);
+    // L2 radii may exceed 1; --epsilon is one radius; --norm names a threat model
+    assert.deepEqual(epsilonListFlag({ epsilon: '2' }, 'l2'), [2]);
+    assert.throws(() => epsilonListFlag({ epsilon: '2', epsilons: '1' }, 'l2'), /not both/);
+    assert.equal(normFlag({ norm: 'l2' }), 'l2');
+    assert.equal(normFlag({}), 'linf');
+    assert.throws(() => normFlag({ norm: 'l1' }), (e: Error) => e instanceof UsageError && /linf, l2/.test(e.message));
   });
 
   test('bad command lines are usage errors naming the flag', async () => {
     await assert.rejects(evalCommand([]), (e: Error) => e instanceof UsageError && /--run DIR is required/.test(e.message));
+    await assert.rejects(evalCommand(['--run', 'x', '--suite', 'autoattack-plus']),
+      (e: Error) => e instanceof UsageError && /unknown suite 'autoattack-plus'.*autoattack-standard/.test(e.message));
+    await assert.rejects(evalCommand(['--run', 'x', '--suite', 'autoattack-standard', '--attacks', 'pgd']), /--suite or --attacks, not both/);
+    await assert.rejects(evalCommand(['--run', 'x', '--norm', 'l3']), /unknown norm 'l3'/);
     await assert.rejects(evalCommand(['--run', runDir, '--bogus']), (e: Error) => e instanceof UsageError && /bogus/.test(e.message));
     await assert.rejects(evalCommand(['--run', runDir, '--workers', '0']), /--workers must be ≥ 1/);
     await assert.rejects(evalCommand(['--run', runDir, '--steps', '2.5']), /--steps must be an integer/);

@@ -41,6 +41,13 @@ test('bad plans throw RangeError naming what is valid', () => {
   assert.throws(() => evaluationPlan({ attacks: ['pgd', 'pgd'] }), /twice/);
   assert.throws(() => evaluationPlan({ attacks: [] }), RangeError);
   assert.throws(() => evaluationPlan({ epsilons: [1.5] }), /in \[0, 1\]/);
+  // L2: radii above 1 are fine, but they must be given, and every fixed-ε attack must take the norm
+  const l2 = evaluationPlan({ norm: 'l2', epsilons: [2], attacks: ['apgd-ce', 'fab-t', 'square'] });
+  assert.deepEqual(l2.fixed.map((s) => [s.key, s.norm, s.options.norm, s.epsilon]), [
+    ['apgd-ce-l2@2', 'l2', 'l2', 2], ['fab-t-l2@2', 'l2', 'l2', 2], ['square-l2@2', 'l2', 'l2', 2]]);
+  assert.throws(() => evaluationPlan({ norm: 'l2', attacks: ['apgd-ce'] }), /needs epsilons/);
+  assert.throws(() => evaluationPlan({ norm: 'l2', epsilons: [2], attacks: ['fgsm'] }), /'fgsm' does not run under L2/);
+  assert.throws(() => evaluationPlan({ norm: 'l2', epsilons: [-1] }), /\[0, ∞\)/);
   assert.throws(() => evaluationPlan({ epsilons: [0.1, 0.1] }), /distinct/);
   assert.throws(() => evaluationPlan({ preset: 'imagenet' as 'mnist' }), /valid presets/);
   assert.throws(() => evaluationPlan({ mode: 'parallel' as 'cascade' }), /valid modes/);

@@ -15,6 +15,8 @@ export const cifar10: DatasetEntry<'cifar10'> = {
   threatModel: {
     attack: { epsilon: 8 / 255, stepSize: 2 / 255, steps: 20 },
     innerMax: { madry: { epsilon: 8 / 255, stepSize: 2 / 255, steps: 10 }, trades: { epsilon: 0.031, stepSize: 0.007, steps: 10 } },
+    // RobustBench's CIFAR-10 L2 leaderboard radius
+    l2Epsilon: 0.5,
   },
   tradesBeta: 6,
   defaultArch: 'wrn',
