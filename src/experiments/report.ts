@@ -17,7 +17,7 @@ import {
   PAPER_TABLE4, PAPER_TABLE5, robustnessTable,
   type AdaptiveAttackResults, type CosineResults, type MatchRateResults, type MmcComparisonResults, type PaperValue, type RobustnessResults,
 } from '../tables';
-import { setColumnDecimals } from '../tables/format';
+import { cellMarks, setCellMarks, setColumnDecimals, type CellMark } from '../tables/format';
 import { DATASETS as PAPER_DATASET_COLUMNS } from '../tables/paper-numbers';
 import { adaptivePgdKey, epsilonLabel, headlineAttacks, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
 import type { EvalOutcome, FixedEpsilonOutcome, MinimizationOutcome } from './evaluate-step';
@@ -101,6 +101,66 @@ const minimization = (r: RowResults | undefined, key: string): MinimizationOutco
   return o?.kind === 'minimization' ? o : undefined;
 };
 const num = (v: number | null | undefined): number | undefined => (v === null || v === undefined || Number.isNaN(v) ? undefined : v);
+
+/** What a table or chart puts on a number whose PGD sanity checks fired (the legend line says why). */
+export const MASKING_MARK = '†';
+export const MASKING_NOTE = `${MASKING_MARK} masking suspected: PGD's gradient-masking sanity checks fired (e.g. PGD at ε = 1 leaves images correct)`;
+
+/** The ids of the sanity checks that warned on a row's table PGD (Tables 2, 4: the step that runs them); [] if none or not run. */
+export function maskingSuspected(r: RowResults | undefined, budget: DatasetBudget): string[] {
+  return (fixed(r, tablePgdStep(budget).key)?.sanity ?? []).filter((c) => c.status === 'warn').map((c) => c.id);
+}
+
+/** What a paper-layout table (Tables 2, 4, 5) prints in its Defense column: the paper's name, or the variant's label ("MAT (SO+BIBO), α = 0.5"). */
+export function variantDefense(results: ExperimentResults, row: RowKey): string | undefined {
+  const label = results[row]?.label;
+  return label === undefined || label === ROWS[row].label ? undefined : label;
+}
+
+/**
+ * Gives the rows of a paper-layout frame (one row per `rows[i]`, in order) their variant labels, and marks the
+ * `marked` columns of rows whose PGD sanity checks fired ({@link MASKING_MARK}; shown by `toHtml`, not in CSV).
+ */
+function labelAndMark(df: DataFrame, results: ExperimentResults, budget: DatasetBudget | undefined, rows: readonly RowKey[], marked: readonly string[]): DataFrame {
+  const columns = (df.columns as string[]).map(String);
+  const j = columns.indexOf('Defense');
+  const table = frameRows(df);
+  let relabelled = false;
+  rows.forEach((row, i) => {
+    const label = variantDefense(results, row);
+    if (label !== undefined && table[i] && j >= 0) { table[i][j] = label; relabelled = true; }
+  });
+  const out = relabelled ? frameOf(columns, table, { ...columnDecimals(df) }) : df;
+  if (!budget) return out;
+  const marks: Record<string, CellMark> = { ...cellMarks(df).marks };
+  rows.forEach((row, i) => {
+    const checks = maskingSuspected(results[row], budget);
+    if (checks.length === 0) return;
+    for (const c of marked) if (columns.includes(c)) marks[`${i}:${c}`] = { mark: MASKING_MARK, title: `masking suspected: ${checks.join(', ')}` };
+  });
+  return Object.keys(marks).length ? setCellMarks(out, { marks, legend: MASKING_NOTE }) : out;
+}
+
+/** Inserts `${column} 95 % CI` (Wilson, as 'lo–hi' in %) after `column`, for rows with an outcome at `key`. */
+function withIntervalColumn(df: DataFrame, results: ExperimentResults, rows: readonly RowKey[], column: string, key: string): DataFrame {
+  const columns = (df.columns as string[]).map(String);
+  const j = columns.indexOf(column);
+  if (j < 0) return df;
+  const table = frameRows(df).map((r, i) => {
+    const o = rows[i] === undefined ? undefined : fixed(results[rows[i]], key);
+    const ci = o && o.examples > 0 ? accuracyInterval(o.robustAccuracy, o.examples) : undefined;
+    return [...r.slice(0, j + 1), ci ? `${(100 * ci.lower).toFixed(1)}–${(100 * ci.upper).toFixed(1)}` : undefined, ...r.slice(j + 1)];
+  });
+  const out = frameOf([...columns.slice(0, j + 1), `${column} 95 % CI`, ...columns.slice(j + 1)], table, { ...columnDecimals(df) });
+  const { marks, legend } = cellMarks(df);
+  return Object.keys(marks).length ? setCellMarks(out, { marks, legend }) : out;
+}
+
+/** Options of the paper-layout table builders for display (the CSV / REPRODUCTION.md tables use the defaults). */
+export interface TableDisplayOptions {
+  /** add a Wilson 95 % interval column beside each PGD accuracy; default false */
+  intervals?: boolean;
+}
 
 // ---- uncertainty and paper values on the charts -------------------------------------------------------
 
@@ -196,7 +256,7 @@ export function table2Metrics(r: RowResults | undefined, budget: DatasetBudget):
 }
 
 /** Table 2 (the seven rows) plus an MMC row (no paper numbers: the paper has MMC only in Table 3). */
-export function table2Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
+export function table2Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset, options: TableDisplayOptions = {}): DataFrame {
   const col = paperDatasetColumn(dataset);
   const ours: RobustnessResults = {};
   for (const row of TABLE2_ROW_KEYS) {
@@ -207,12 +267,15 @@ export function table2Frame(results: ExperimentResults, budget: DatasetBudget, d
   const df = focusOnDataset(robustnessTable(ours), dataset);
   const mmc = table2Metrics(results.mmc, budget);
   const title = datasetTitle(dataset);
-  return appendRow(df, {
+  const full = appendRow(df, {
     Defense: 'MMC', SO: '-', BIBO: '-',
     [`${title} Clean`]: mmc.Clean === undefined ? undefined : 100 * mmc.Clean,
     [`${title} PGD`]: mmc.PGD === undefined ? undefined : 100 * mmc.PGD,
     [`${title} C&W`]: mmc['C&W'], [`${title} DDN`]: mmc.DDN,
   });
+  const rows = [...TABLE2_ROW_KEYS, 'mmc'] as const;
+  const marked = labelAndMark(full, results, budget, rows, [`${title} PGD`]);
+  return options.intervals ? withIntervalColumn(marked, results, rows, `${title} PGD`, tablePgdStep(budget).key) : marked;
 }
 
 /**
@@ -385,7 +448,15 @@ export const TABLE4_APGD_COLUMN = 'APGD-adaptive';
  * Table 4: PGD vs adaptive PGD (same budget: the paper's protocol) for TRADES and the MAT variants; where the
  * budget runs it, APGD on the same objective beside them (ours only: the paper has no such column).
  */
-export function table4Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
+export function table4Frame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset, options: TableDisplayOptions = {}): DataFrame {
+  const title = datasetTitle(dataset);
+  const marked = labelAndMark(table4ApgdFrame(results, budget, dataset), results, budget, TABLE4_ROW_KEYS, [`${title} PGD`]);
+  if (!options.intervals) return marked;
+  const pgd = withIntervalColumn(marked, results, TABLE4_ROW_KEYS, `${title} PGD`, tablePgdStep(budget).key);
+  return withIntervalColumn(pgd, results, TABLE4_ROW_KEYS, `${title} Adaptive-PGD`, adaptivePgdKey(budget));
+}
+
+function table4ApgdFrame(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset): DataFrame {
   const frame = table4PaperProtocolFrame(results, budget, dataset);
   const key = apgdAdaptiveKey(budget);
   if (key === undefined) return frame;
@@ -461,9 +532,11 @@ export function attackSummaryFrame(results: ExperimentResults, budget: DatasetBu
   const attacks = summaryAttackKeys(budget);
   const columns = ['Defense', 'Clean', ...attacks.map((a) => a.column), 'Worst case', 'Worst case 95 % CI', 'n', 'Sanity warnings'];
   const table: unknown[][] = [];
+  const shown: RowKey[] = [];
   for (const row of rows) {
     const r = results[row];
     if (!r) continue;
+    shown.push(row);
     const outcomes = attacks.map((a) => fixed(r, a.key));
     const pct = (v: number | undefined) => (v === undefined ? undefined : 100 * v);
     const warned = (outcomes[0]?.sanity ?? []).filter((c) => c.status === 'warn').map((c) => c.id);
@@ -476,7 +549,8 @@ export function attackSummaryFrame(results: ExperimentResults, budget: DatasetBu
       outcomes[0]?.sanity ? (warned.length ? warned.join(', ') : 'none') : undefined,
     ]);
   }
-  return frameOf(columns, table, Object.fromEntries([...attacks.map((a) => a.column), 'Clean', 'Worst case'].map((c) => [c, 2])));
+  const df = frameOf(columns, table, Object.fromEntries([...attacks.map((a) => a.column), 'Clean', 'Worst case'].map((c) => [c, 2])));
+  return labelAndMark(df, results, budget, shown, attacks.slice(0, 1).map((a) => a.column));
 }
 
 // ---- Table 5 -------------------------------------------------------------------------------------
@@ -489,7 +563,7 @@ export function table5Frame(results: ExperimentResults, dataset: ExperimentDatas
     const c = results[row]?.features?.cosine;
     if (c) ours[row] = { [col]: { Clean: { mean: c.Clean.mean, std: c.Clean.std }, PGD: { mean: c.PGD.mean, std: c.PGD.std } } };
   }
-  return focusOnDataset(cosineTable(ours), dataset);
+  return labelAndMark(focusOnDataset(cosineTable(ours), dataset), results, undefined, TABLE5_ROW_KEYS, []);
 }
 
 export function table5Chart(results: ExperimentResults, dataset: ExperimentDataset): ChartSpec {

@@ -1,5 +1,5 @@
 import type { DataFrame } from 'danfojs';
-import { columnDecimals, isMissing } from './format';
+import { cellMarks, columnDecimals, isMissing } from './format';
 
 export interface ExportOptions {
   /**
@@ -87,7 +87,14 @@ export function toHtml(df: DataFrame, options: HtmlOptions = {}): string {
   if (options.caption !== undefined) parts.push(`<caption>${esc(options.caption)}</caption>`);
   parts.push(`<thead><tr>${columns.map((c, j) => `<th${align(j)}>${esc(c)}</th>`).join('')}</tr></thead>`);
   parts.push('<tbody>');
-  for (const r of rows) parts.push(`<tr>${r.map((v, j) => `<td${align(j)}>${esc(fmt(v, columns[j]))}</td>`).join('')}</tr>`);
-  parts.push('</tbody></table>');
+  const { marks, legend } = cellMarks(df);
+  const marked = (i: number, j: number): string => {
+    const m = marks[`${i}:${columns[j]}`];
+    return m ? `&nbsp;<span class="mat-mark" title="${esc(m.title)}" style="color:#b00020;font-weight:bold">${esc(m.mark)}</span>` : '';
+  };
+  rows.forEach((r, i) => parts.push(`<tr>${r.map((v, j) => `<td${align(j)}>${esc(fmt(v, columns[j]))}${marked(i, j)}</td>`).join('')}</tr>`));
+  parts.push('</tbody>');
+  if (legend && Object.keys(marks).length) parts.push(`<tfoot><tr><td colspan="${columns.length}" style="text-align:left">${esc(legend)}</td></tr></tfoot>`);
+  parts.push('</table>');
   return parts.join('\n');
 }

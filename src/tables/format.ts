@@ -21,3 +21,25 @@ export function columnDecimals(df: DataFrame): Readonly<Record<string, number>> 
 export function isMissing(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v));
 }
+
+/** A mark on one cell (e.g. '†'), with the hover text saying why. */
+export interface CellMark { mark: string; title: string }
+
+/** Marks by `${rowIndex}:${column}`, and the legend line explaining them (printed under an HTML table). */
+export interface CellMarks { marks: Readonly<Record<string, CellMark>>; legend?: string }
+
+/**
+ * Cell marks travel with a frame like its decimals: `toHtml` prints them beside the value and the legend
+ * under the table; CSV and Markdown exports leave them out (their cells stay plain numbers).
+ */
+const MARKS = new WeakMap<object, CellMarks>();
+
+export function setCellMarks(df: DataFrame, marks: CellMarks): DataFrame {
+  MARKS.set(df, marks);
+  return df;
+}
+
+/** The marks registered for `df` (none if none). */
+export function cellMarks(df: DataFrame): CellMarks {
+  return MARKS.get(df) ?? { marks: {} };
+}
