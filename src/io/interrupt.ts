@@ -4,7 +4,8 @@
  * process) — cancels its token; the job checks the token between batches, checkpoints, releases its lock
  * and throws an InterruptedError that says how to resume. Nested calls (a sweep → a row → its training)
  * share the outermost token through AsyncLocalStorage, so a job started later (a re-run cell) gets a fresh
- * one. A second SIGINT in a plain process (no other listener, i.e. not a kernel) exits at once.
+ * one. A second SIGINT in a plain process (no other listener, i.e. not a kernel) exits at once, and a SIGINT
+ * while no job runs there acts as if nobody listened.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -40,6 +41,13 @@ const running = new Set<CancelToken>();
 let announce: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
 
 function onSigint(): void {
+  if (running.size === 0 && process.listenerCount('SIGINT') === 1) {
+    // no job runs and nobody else listens (a plain process): Ctrl-C does what it does without us
+    process.removeListener('SIGINT', onSigint);
+    listening = false;
+    process.kill(process.pid, 'SIGINT');
+    return;
+  }
   const fresh = [...running].filter((t) => !t.cancelled);
   if (fresh.length === 0 && running.size > 0 && process.listenerCount('SIGINT') === 1) {
     // a second Ctrl-C in a terminal while the first is still being honoured: give up waiting
@@ -48,6 +56,18 @@ function onSigint(): void {
   }
   for (const t of fresh) t.cancel('SIGINT');
   if (fresh.length) announce('interrupt received: stopping after the current batch and saving a checkpoint …');
+}
+
+let listening = false;
+/**
+ * Listens from the next turn of the event loop on, and stays. Not at once: a tslab cell runs its synchronous
+ * part under vm's breakOnSigint watchdog, and a SIGINT listener added there leaves the process with the
+ * default disposition (measured: Kernel → Interrupt then kills the kernel, exit by SIGINT).
+ */
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  setImmediate(() => { if (listening && !process.listeners('SIGINT').includes(onSigint)) process.on('SIGINT', onSigint); });
 }
 
 /** The token of the job this call runs in (NEVER outside `interruptible`). */
@@ -65,7 +85,7 @@ export async function interruptible<T>(job: (signal: CancelSignal) => Promise<T>
   if (outer && !token) return job(outer);
   const own = token ?? new CancelToken();
   running.add(own);
-  if (running.size === 1) process.on('SIGINT', onSigint);
+  listen();
   try {
     return await scope.run(own, () => job(own));
   } catch (err) {
@@ -73,7 +93,6 @@ export async function interruptible<T>(job: (signal: CancelSignal) => Promise<T>
     throw err;
   } finally {
     running.delete(own);
-    if (running.size === 0) process.removeListener('SIGINT', onSigint);
   }
 }
 
