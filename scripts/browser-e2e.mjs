@@ -18,10 +18,12 @@
 //   --require-deps  fail (instead of skip, exit 0) when chromium or jupyter-notebook is missing
 //   --timeout S     per-notebook limit for running all cells (default 600)
 //   --profile P     MAT_PROFILE for the kernels (default $MAT_PROFILE or smoke)
+//   --no-interrupt  skip the Kernel → Interrupt check (checkInterrupt); --only-interrupt runs only it
 // env: MAT_CHROMIUM (default /usr/bin/chromium), MAT_E2E_HEADED=1 to watch it under a display.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { basename, join, relative } from 'node:path';
 import {
@@ -33,7 +35,7 @@ import { CHROMIUM_FLAGS, chromiumPath } from './svg-to-png.mjs';
 const SIGNER = join(PROJECT_ROOT, 'scripts', 'nb-sign.py');
 
 function parseArgs(argv) {
-  const o = { requireDeps: false, timeout: 600, profile: process.env.MAT_PROFILE ?? 'smoke', filters: [] };
+  const o = { requireDeps: false, timeout: 600, profile: process.env.MAT_PROFILE ?? 'smoke', filters: [], interrupt: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--require-deps') o.requireDeps = true;
@@ -41,6 +43,8 @@ function parseArgs(argv) {
       o.timeout = Number(argv[++i]);
       if (!(o.timeout > 0)) throw new RangeError(`--timeout needs a positive number, got ${argv[i]}`);
     } else if (a === '--profile') o.profile = argv[++i];
+    else if (a === '--no-interrupt') o.interrupt = false;
+    else if (a === '--only-interrupt') { o.interrupt = true; o.onlyInterrupt = true; }
     else if (a === '-h' || a === '--help') o.help = true;
     else if (a.startsWith('-')) throw new RangeError(`unknown option ${a}`);
     else o.filters.push(a);
@@ -316,6 +320,121 @@ async function checkAblationEdit(browser, server, token) {
   return { name: `${ABLATION_NOTEBOOK} (α edited in the parameters cell, run twice)`, ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures };
 }
 
+const INTERRUPT_NOTEBOOK = 'e2e-interrupt.ipynb';
+
+/** CPU seconds (user + system) of the processes whose command line names `needle` (the kernel and its children). */
+function cpuSecondsOf(needle) {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / tick; // utime, stime
+      pids.push(pid);
+    } catch { /* exited meanwhile */ }
+  }
+  return { seconds: total, pids };
+}
+
+/** Seconds after `since` until the kernel uses < 10 % of a core over a 0.5 s window (Infinity after `limit` s). */
+async function secondsUntilIdle(needle, since, limit = 15) {
+  for (;;) {
+    const a = cpuSecondsOf(needle).seconds;
+    await sleep(500);
+    const b = cpuSecondsOf(needle).seconds;
+    const now = (Date.now() - since) / 1000;
+    if ((b - a) / 0.5 < 0.1) return now;
+    if (now > limit) return Infinity;
+  }
+}
+
+/**
+ * Kernel → Interrupt as Jupyter sends it (POST /api/kernels/<id>/interrupt: SIGINT to the kernel process), on a
+ * training cell and on a sweep cell of a throwaway notebook that trains fresh `cpu`-profile variants (minutes of
+ * work) into a temp results root: within 5 s of the interrupt the kernel's CPU (from /proc) must be idle and the
+ * cell must say a checkpoint was saved; re-running the cell at once must resume from that checkpoint (or be
+ * refused while the first job still stops — never a second writer); the resumed job is interrupted the same way.
+ */
+async function checkInterrupt(browser, server, token) {
+  const root = mkdtempSync(join(tmpdir(), 'mat-e2e-interrupt-'));
+  const file = join(OUT_DIR, INTERRUPT_NOTEBOOK);
+  const seed = randomInt(1000, 1_000_000); // a fresh model each time: nothing cached
+  const code = (source) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
+  const options = `{ onProgress: (e) => console.log(e.message), progressSeconds: 1, results: { root: ${JSON.stringify(root)} } }`;
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(file, JSON.stringify({
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: KERNEL_NAME, display_name: 'TypeScript (MAT workbench)', language: 'typescript' } },
+    cells: [
+      code("import { experiments as mat } from '../..';\nawait mat.notebookSetup('cpu', 'mnist');"),
+      code(`const trained = await mat.ensureTrained({ row: 'natural', seed: ${seed} }, 'cpu', 'mnist', ${options});`),
+      code(`const sweep = await mat.ablate({ base: 'natural', vary: { epochs: [1, 2] }, seeds: [${seed + 1}], attacks: ['pgd'], profile: 'cpu', dataset: 'mnist' }, { ...${options}, onStep: (l) => console.log(l) });`),
+    ],
+  }));
+  const failures = [];
+  const t0 = Date.now();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.dismiss().catch(() => {}));
+  const url = (path) => `${server.base}${path}?token=${token}`;
+  const outputOf = (i) => page.evaluate((index) => window.Jupyter.notebook.get_cell(index).output_area.outputs.map((o) => o.text ?? '').join(''), i);
+  const execute = (i) => page.evaluate((index) => { window.Jupyter.notebook.get_cell(index).clear_output(); window.Jupyter.notebook.execute_cells([index]); }, i);
+  const waitFor = async (i, pattern, seconds) => {
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      const text = await outputOf(i);
+      if (pattern.test(text)) return text;
+      await sleep(250);
+    }
+    return null;
+  };
+  try {
+    await page.goto(`${server.base}/notebooks/out/${INTERRUPT_NOTEBOOK}?token=${token}`, { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => window.Jupyter?.notebook?._fully_loaded === true && window.Jupyter.notebook.kernel?.info_reply?.protocol_version, null, { timeout: 120_000 });
+    await page.evaluate(() => { const nb = window.Jupyter.notebook; nb.set_autosave_interval(0); nb.save_notebook = () => Promise.resolve(); nb.save_checkpoint = () => {}; });
+    const id = await page.evaluate(() => window.Jupyter.notebook.kernel.id);
+    const needle = `kernel-${id}.json`;
+    execute(0);
+    if (!(await waitFor(0, /profile cpu|backend/i, 120))) failures.push('setup cell printed nothing in 120 s');
+    for (const [cell, what] of [[1, 'training cell'], [2, 'sweep cell']]) {
+      for (const round of ['first run', 're-run']) {
+        const label = `${what}, ${round}`;
+        await execute(cell);
+        // let it train a few seconds: the kernel must be busy computing before the interrupt
+        const started = await waitFor(cell, round === 'first run' ? /natural.*(training|batch)|Natural.*training/i : /resuming|in use by this process/, 180);
+        if (!started) { failures.push(`${label}: never started training: ${(await outputOf(cell)).slice(-300)}`); break; }
+        if (round === 're-run' && !/resuming/.test(started)) failures.push(`${label}: did not resume from the checkpoint: ${started.slice(-300)}`);
+        await sleep(4000);
+        const busy = cpuSecondsOf(needle);
+        if (busy.pids.length === 0) { failures.push(`${label}: no process names ${needle} in /proc`); break; }
+        const a = busy.seconds; await sleep(1000);
+        if (cpuSecondsOf(needle).seconds - a < 0.3) failures.push(`${label}: the kernel was not computing before the interrupt`);
+        const sent = Date.now();
+        const r = await fetch(url(`/api/kernels/${id}/interrupt`), { method: 'POST' });
+        if (!r.ok) { failures.push(`${label}: interrupt request answered ${r.status}`); break; }
+        const idle = await secondsUntilIdle(needle, sent);
+        console.log(`    ${label}: CPU idle ${Number.isFinite(idle) ? `${idle.toFixed(1)} s` : 'never (15 s)'} after Kernel → Interrupt`);
+        if (!(idle <= 5)) failures.push(`${label}: the kernel's CPU was not idle within 5 s of the interrupt (${idle} s)`);
+        const said = await waitFor(cell, /checkpoint saved in .*run it again to continue/, 10);
+        if (!said) failures.push(`${label}: the cell did not say where the checkpoint is and how to resume: ${(await outputOf(cell)).slice(-400)}`);
+      }
+      // a second writer at once: re-run while nothing runs must resume (checked above); the lock must be gone
+      const locks = spawnSync('find', [root, '-name', 'run.lock'], { encoding: 'utf8' }).stdout.trim();
+      if (locks) failures.push(`${what}: run.lock left behind: ${locks}`);
+    }
+    await page.evaluate(() => window.Jupyter.notebook.kernel.kill()).catch(() => {});
+  } catch (err) {
+    failures.push(String(err instanceof Error ? err.message : err));
+  } finally {
+    await context.close();
+    rmSync(file, { force: true });
+    rmSync(root, { recursive: true, force: true });
+  }
+  return { name: 'Kernel → Interrupt on a training cell and a sweep (CPU idle ≤ 5 s, checkpoint, resume)', ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures };
+}
+
 /** Page-side: the visible charts of a loaded notebook, by tag (img = static PNG, svg = SVG), and its trust. */
 function inspectLoaded(page) {
   return page.evaluate(() => {
@@ -441,7 +560,7 @@ async function main() {
     browser = await pw.launch({ executablePath: chromium, headless: process.env.MAT_E2E_HEADED !== '1', args: CHROMIUM_FLAGS });
     console.log(`browser-e2e: notebook ${nbVersion} up in ${fmtSeconds(serverUp)}, chromium ${browser.version()}, MAT_PROFILE=${opts.profile}`);
     mkdirSync(join(OUT_DIR, 'screenshots'), { recursive: true });
-    for (const name of names) {
+    for (const name of opts.onlyInterrupt ? [] : names) {
       const r = await checkNotebook(browser, server, token, name, opts);
       results.push(r);
       const what = r.info ? `charts ${r.info.visibleCharts} [${r.info.chartSizes.join(', ')}], tables ${r.info.visibleTables}` : '';
@@ -449,13 +568,19 @@ async function main() {
       for (const f of r.failures) console.error(`    ${f.split('\n').join('\n    ')}`);
       if (!r.ok && r.pageErrors.length) console.error(`    page errors: ${r.pageErrors.slice(0, 5).join(' | ')}`);
     }
-    if (names.includes(ABLATION_NOTEBOOK)) {
+    if (names.includes(ABLATION_NOTEBOOK) && !opts.onlyInterrupt) {
       const r = await checkAblationEdit(browser, server, token);
       results.push(r);
       console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}  ${fmtSeconds(r.seconds)}`);
       for (const f of r.failures) console.error(`    ${f.split('\n').join('\n    ')}`);
     }
-    for (const r of await checkExecutedCopies(browser, server, token, names, env, opts.requireDeps)) {
+    if (opts.interrupt) {
+      const r = await checkInterrupt(browser, server, token);
+      results.push(r);
+      console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}  ${fmtSeconds(r.seconds)}`);
+      for (const f of r.failures) console.error(`    ${f.split('\n').join('\n    ')}`);
+    }
+    for (const r of opts.onlyInterrupt ? [] : await checkExecutedCopies(browser, server, token, names, env, opts.requireDeps)) {
       results.push(r);
       console.log(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}  ${fmtSeconds(r.seconds ?? 0)}  ${r.what ?? ''}`);
       for (const f of r.failures) console.error(`    ${f}`);

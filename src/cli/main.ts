@@ -96,6 +96,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof UsageError || err instanceof RangeError) { process.stderr.write(`mat ${name}: ${err.message}\n`); return 2; }
+    // Ctrl-C: the job saved its progress and already printed how to resume (io/interrupt.ts)
+    if ((err as Error).name === 'InterruptedError') return 130;
     process.stderr.write(`mat ${name}: ${(err as Error).message}\n`);
     if (process.env.MAT_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;

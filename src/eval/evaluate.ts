@@ -7,6 +7,7 @@
 import * as os from 'node:os';
 import type { BackendName } from '../backend';
 import type { Dataset } from '../data';
+import { currentSignal, interruptible, InterruptedError, yieldToEventLoop, type CancelSignal } from '../io/interrupt';
 import { provenance } from '../io/provenance';
 import { writeJsonAtomic } from '../io/json';
 import type { EvalModel } from './batch-task';
@@ -55,6 +56,41 @@ export interface EvaluateOptions {
   saveEverySeconds?: number;
   /** use this executor instead of creating one (it is not closed) */
   executor?: EvalExecutor;
+  /**
+   * checked before each batch: when cancelled, the finished examples are saved (with `resultsFile`),
+   * worker threads stop and an InterruptedError is thrown (default: the interrupt of the job this runs in)
+   */
+  signal?: CancelSignal;
+}
+
+/** Thrown into the batches not yet started once the signal fired. */
+class BatchCancelled extends Error {}
+
+/**
+ * The executor's batches, each started only while `signal` has not fired (checked after a turn of the event
+ * loop, where a SIGINT is heard): at most `parallelism` wait at the executor, so the check is made when a
+ * batch would really start, not when it was queued.
+ */
+function stoppingOn(executor: EvalExecutor, signal: CancelSignal): EvalExecutor {
+  let free = executor.parallelism;
+  const waiting: Array<() => void> = [];
+  const take = () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
+  const give = () => { const next = waiting.shift(); if (next) next(); else free++; };
+  return {
+    parallelism: executor.parallelism,
+    backends: executor.backends,
+    async run(task, indices) {
+      await take();
+      try {
+        await yieldToEventLoop();
+        if (signal.cancelled) throw new BatchCancelled('cancelled');
+        return await executor.run(task, indices);
+      } finally {
+        give();
+      }
+    },
+    close: () => executor.close(),
+  };
 }
 
 const VIOLATION_TOLERANCE = 1e-5;
@@ -63,8 +99,12 @@ const VIOLATION_TOLERANCE = 1e-5;
  * Evaluates `model` on `data` under `plan` and returns (and, with `resultsFile`, saves) plain results.
  * Errors in the existing results file (a different test set) throw instead of being overwritten.
  */
-export async function evaluate(options: EvaluateOptions): Promise<EvalResults> {
-  const { model, data, plan } = options;
+export function evaluate(options: EvaluateOptions): Promise<EvalResults> {
+  return interruptible((signal) => evaluateUnder({ ...options, signal: options.signal ?? signal }));
+}
+
+async function evaluateUnder(options: EvaluateOptions & { signal: CancelSignal }): Promise<EvalResults> {
+  const { model, data, plan, signal } = options;
   const started = performance.now();
   const prov = provenance();
   const session: EvalSession = {
@@ -108,10 +148,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResults> {
     writeJsonAtomic(options.resultsFile, results());
   };
 
-  const executor = options.executor ??
+  const owned = options.executor ??
     (workers > 1 ? await workerPoolExecutor(data, { workers, runDir: options.runDir as string, backend: options.backend }) : inProcessExecutor(model, data));
+  const executor = stoppingOn(owned, signal);
   session.workers = executor.parallelism;
   session.backends = [...executor.backends];
+  let running = 'clean';
   try {
     // clean accuracy
     if (previous?.clean) {
@@ -147,6 +189,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResults> {
       };
       steps[spec.key] = rec;
       const todo = indicesWith(codes, PENDING);
+      running = spec.key;
       const t = performance.now();
       let done = 0, broken = 0;
       await runTaskOnIndices(executor, { kind: 'attack', step: spec }, todo, plan.batchSize, (batch, r) => {
@@ -194,6 +237,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResults> {
       if (old && JSON.stringify(old.spec) === JSON.stringify(spec) && Array.isArray(old.indices)) {
         sanity = old;
       } else {
+        running = 'sanity';
         options.onProgress?.({ phase: 'sanity', key: 'sanity', done: 0, total: 1, seconds: 0 });
         sanity = await runSanityChecks({
           model, data, plan, cleanCodes, executor, worstCaseAt: (e) => worstCase.get(e),
@@ -203,7 +247,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResults> {
         options.onProgress?.({ phase: 'sanity', key: 'sanity', done: 1, total: 1, seconds: sanity.seconds });
       }
     }
+  } catch (err) {
+    if (!signal.cancelled) throw err;
+    // keep every finished example: a re-run with the same results file skips them
+    save(true);
+    throw new InterruptedError(`evaluation stopped in ${running}` +
+      (options.resultsFile ? `; the finished examples are saved in ${options.resultsFile}` : ''),
+    options.resultsFile ? 'run it again to continue where it stopped' : 'run it again to redo the unfinished step');
   } finally {
+    // worker threads are terminated mid-batch: after an interrupt no thread keeps computing
     if (!options.executor) await executor.close();
   }
   const final = results();

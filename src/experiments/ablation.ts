@@ -25,6 +25,8 @@ import { parseRowKey, ROWS, type RowKey } from './rows';
 import { variantConfig, variantLabel, type RunVariant } from './run-variant';
 import { ensureTrained } from './train-step';
 import { isCachedOnly } from './cache';
+import { interruptible } from '../io/interrupt';
+import { formatSeconds } from './progress';
 
 /** A setting an ablation can vary: how a value changes the variant, and the axis title. */
 interface AblationParameter {
@@ -223,11 +225,23 @@ export async function ablate(spec: AblationSpec, options: AblationOptions = {}):
   const missing = cachedOnly ? plan.toCompute : [];
 
   const runs: AblationRun[] = [];
-  for (const v of cachedOnly ? ready : variants) {
+  const todo = cachedOnly ? ready : variants;
+  // the sweep's ETA: the plan's estimate of what is left, scaled by how the finished points compared with theirs
+  const estimateOf = (v: (typeof variants)[number]) => plan.toCompute.filter((s) => s.subject === variantLabel(v.variant, def, spec.dataset))
+    .reduce((t, s) => t + (s.estimatedSeconds ?? 0), 0);
+  const estimates = todo.map(estimateOf);
+  let estimatedDone = 0, spent = 0;
+  await interruptible(async () => { for (const [k, v] of todo.entries()) {
+    const t0 = performance.now();
     const trained = await ensureTrained(v.variant, def, spec.dataset, { ...options, results: location });
     const e = await ensureEvaluatedSteps(v.variant, def, spec.dataset, specsOf, { ...options, results: location });
     const label = variantLabel(v.variant, def, spec.dataset);
-    options.onStep?.(describeStep(label, { ...e, cached: e.cached && trained.cached }));
+    const computed = !(e.cached && trained.cached);
+    if (computed) { spent += (performance.now() - t0) / 1000; estimatedDone += estimates[k]; }
+    const left = estimates.slice(k + 1).reduce((t, x) => t + x, 0);
+    const scale = estimatedDone > 0 ? spent / estimatedDone : 1;
+    const eta = left > 0 ? ` · sweep ETA ≈ ${formatSeconds(left * scale)}${estimatedDone > 0 ? ` (estimates × ${scale.toFixed(2)}, as measured so far)` : ''}` : '';
+    options.onStep?.(`[${k + 1} of ${todo.length}] ${describeStep(label, { ...e, cached: !computed })}${eta}`);
     const context = { method: trained.value.results.objective.method, settings: trained.value.results.objective.settings };
     const first = e.value[specsOf(context)[0].key] as FixedEpsilonOutcome;
     const common = { label, settings: v.settings, seed: v.seed, runDir: trained.value.runDir, evaluationFile: e.file };
@@ -236,7 +250,7 @@ export async function ablate(spec: AblationSpec, options: AblationOptions = {}):
       const o = e.value[ABLATION_ATTACKS[a].spec(budget, context).key] as FixedEpsilonOutcome;
       runs.push({ ...common, attack: ABLATION_ATTACKS[a].title(budget), accuracy: o.robustAccuracy, n: o.examples, correct: Math.round(o.robustAccuracy * o.examples) });
     }
-  }
+  } });
   const rows = aggregateAblation(runs);
   const result: AblationResult = {
     name, runs, rows, table: ablationFrame(rows, Object.keys(spec.vary) as AblationParameterName[]), charts: rows.length ? ablationCharts(rows, spec) : {}, plan, missing, file,

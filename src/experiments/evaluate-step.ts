@@ -14,7 +14,9 @@ import type { AdaptiveObjectiveSpec } from '../attacks/adaptive-objectives';
 import { loadDataset, type Dataset, type DatasetName } from '../data';
 import { datasetEntry } from '../data/registry';
 import { countCode, evaluate, evaluationPlan, planSteps, ROBUST, type AttackStepSpec, type EvalProgress, type EvaluationPlan } from '../eval';
+import { interruptible } from '../io/interrupt';
 import { jsonRoundTrip, writeJsonAtomic } from '../io/json';
+import { acquireRunLock } from '../run/run-lock';
 import type { Classifier } from '../models';
 import { provenance, type Provenance } from '../io/provenance';
 import type { TrainRunConfig } from '../run/config';
@@ -203,32 +205,40 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
   }
   if (isCachedOnly(options)) throw new NotCachedError(`${label} evaluation ${pending.map((s) => s.key).join(', ')}`, files.read);
 
-  let trained = run;
-  if (!trained.hasCheckpoint) {
-    if (!options.needCheckpoint) throw new Error(`${run.runDir}: no checkpoint to evaluate (its weights are not stored)`);
-    trained = await options.needCheckpoint();
-  }
-  const existing = readJsonFile<EvaluationFile>(files.write, evaluationProblem);
-  // a file of another configuration belongs to a model this folder no longer holds (retrained in place)
-  const out: EvaluationFile = existing && sameKey(existing.train, run.config) ? existing : { kind: 'evaluation', train: run.config, steps: {} };
-  const { model } = await loadRunClassifier(trained.runDir);
-  try {
-    for (const spec of pending) {
-      const report = reporter('evaluate', `${label} ${spec.key}`, options);
-      const data = await stepData(run.config.dataset, spec);
-      report.start(`${label}: ${spec.key} on ${data.count} test images`);
-      const prov = provenance();
-      const outcome = jsonRoundTrip(await runEvalStep(model, data, spec, run.config.dataset, (p) =>
-        report.progress(`${label}: ${spec.key} ${p.phase} ${p.done}/${p.total}`, p.total ? p.done / p.total : undefined)));
-      out.steps[slotFor(out, spec)] = { spec, outcome, provenance: prov };
-      writeJsonAtomic(files.write, out);
-      value[spec.key] = outcome;
-      report.done(`${label}: ${spec.key} ${describeOutcome(outcome)} (${formatSeconds(outcome.seconds)})`);
+  return interruptible(async () => {
+    let trained = run;
+    if (!trained.hasCheckpoint) {
+      if (!options.needCheckpoint) throw new Error(`${run.runDir}: no checkpoint to evaluate (its weights are not stored)`);
+      trained = await options.needCheckpoint();
     }
-  } finally {
-    model.model.dispose();
-  }
-  return { value, cached: false, seconds: (performance.now() - started) / 1000, file: files.write };
+    // one writer per evaluation file: a second job of this kernel on the same run is refused, not run beside it
+    const lock = acquireRunLock(path.dirname(files.write), undefined, `evaluating ${label}`);
+    try {
+      const existing = readJsonFile<EvaluationFile>(files.write, evaluationProblem);
+      // a file of another configuration belongs to a model this folder no longer holds (retrained in place)
+      const out: EvaluationFile = existing && sameKey(existing.train, run.config) ? existing : { kind: 'evaluation', train: run.config, steps: {} };
+      const { model } = await loadRunClassifier(trained.runDir);
+      try {
+        for (const spec of pending) {
+          const report = reporter('evaluate', `${label} ${spec.key}`, options);
+          const data = await stepData(run.config.dataset, spec);
+          report.start(`${label}: ${spec.key} on ${data.count} test images`);
+          const prov = provenance();
+          const outcome = jsonRoundTrip(await runEvalStep(model, data, spec, run.config.dataset, (p) =>
+            report.progress(`${label}: ${spec.key} ${p.phase} ${p.done}/${p.total}`, p.total ? p.done / p.total : undefined)));
+          out.steps[slotFor(out, spec)] = { spec, outcome, provenance: prov };
+          writeJsonAtomic(files.write, out);
+          value[spec.key] = outcome;
+          report.done(`${label}: ${spec.key} ${describeOutcome(outcome)} (${formatSeconds(outcome.seconds)})`);
+        }
+      } finally {
+        model.model.dispose();
+      }
+    } finally {
+      lock.release();
+    }
+    return { value, cached: false, seconds: (performance.now() - started) / 1000, file: files.write };
+  });
 }
 
 /** The stored step of this model closest to `spec` (same key or attack, fewest differing options). */

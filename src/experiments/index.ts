@@ -22,3 +22,4 @@ export * from './reproduction-doc';
 export * from './tour';
 export * from './notebook-setup';
 export * from './narrative';
+export * from './notebook-parameters';

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderSvg, type ChartSpec } from '../charts';
 import { datasetInfo } from '../data';
+import { interruptible } from '../io/interrupt';
 import { provenance, type Provenance } from '../io/provenance';
 import { toCsv, toMarkdown } from '../tables';
 import { writeJsonAtomic } from '../io/json';
@@ -63,7 +64,8 @@ export interface EnsureRowsOptions extends StepOptions {
  */
 export async function ensureRows(rows: readonly RowKey[], profile: ProfileRef, dataset: ExperimentDataset,
   options: EnsureRowsOptions = {}): Promise<{ results: ExperimentResults; steps: StepLog[] }> {
-  return planFirst(options, (o) => ensureRowsPlanned(rows, profile, dataset, o));
+  // one interrupt scope for all rows: Kernel → Interrupt stops the row at work, and no later row starts
+  return planFirst(options, (o) => (o.plan ? ensureRowsPlanned(rows, profile, dataset, o) : interruptible(() => ensureRowsPlanned(rows, profile, dataset, o))));
 }
 
 async function ensureRowsPlanned(rows: readonly RowKey[], profile: ProfileRef, dataset: ExperimentDataset,

@@ -1,3 +1,4 @@
 export * from './json';
 export * from './paths';
 export * from './provenance';
+export * from './interrupt';

@@ -19,7 +19,7 @@ const JSON_TEMPORARY = /^[^/]+\.json\.tmp-(\d+)$/;
  * there; on success the caller releases the returned lock when done.
  */
 export function openRunFolder(runDir: string, checkpointDir: string, options: { resume: boolean; notice?: (m: string) => void }): RunLock {
-  const lock = acquireRunLock(runDir, options.notice);
+  const lock = acquireRunLock(runDir, options.notice, 'training');
   try {
     // under the lock no one else writes here: what a dead writer left can go
     const removed = removeStaleTemporaries(checkpointDir);

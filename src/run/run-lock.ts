@@ -24,6 +24,20 @@ export class RunLockedError extends Error {
   }
 }
 
+/** The folder is locked by this very process: an earlier job (a notebook cell) still runs or is stopping. */
+export class RunInUseError extends RunLockedError {
+  constructor(runDir: string, holder: LockHolder, job: string) {
+    super(runDir, holder, describe(holder));
+    this.message = `${runDir} is in use by this process (${job}, pid ${holder.pid} on ${holder.host}, started ${holder.started}): ` +
+      'an earlier cell or call is still running, or still stopping after an interrupt — wait until it prints that it stopped ' +
+      '(or interrupt it: Kernel → Interrupt), then run this again';
+    this.name = 'RunInUseError';
+  }
+}
+
+/** folders this process holds, with what holds them: a second job of the same process is refused by name */
+const heldHere = new Map<string, { holder: LockHolder; job: string }>();
+
 export interface RunLock {
   readonly file: string;
   release(): void;
@@ -59,10 +73,14 @@ function readHolder(file: string): { text: string; holder?: LockHolder } | undef
 }
 
 /**
- * Takes the lock of `runDir` (creating the folder) or throws RunLockedError. `notice` hears about
- * stale locks taken over.
+ * Takes the lock of `runDir` (creating the folder) or throws RunLockedError (RunInUseError when this
+ * process holds it already; `job` names the holder then, e.g. 'training'). `notice` hears about stale
+ * locks taken over.
  */
-export function acquireRunLock(runDir: string, notice: (message: string) => void = () => {}): RunLock {
+export function acquireRunLock(runDir: string, notice: (message: string) => void = () => {}, job = 'a job'): RunLock {
+  const key = path.resolve(runDir);
+  const mine = heldHere.get(key);
+  if (mine) throw new RunInUseError(runDir, mine.holder, mine.job);
   fs.mkdirSync(runDir, { recursive: true });
   const file = path.join(runDir, LOCK_FILE);
   const me: LockHolder = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
@@ -94,9 +112,11 @@ export function acquireRunLock(runDir: string, notice: (message: string) => void
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     let held = true;
+    heldHere.set(key, { holder: me, job });
     const release = () => {
       if (!held) return;
       held = false;
+      heldHere.delete(key);
       process.removeListener('exit', release);
       // remove only our own lock (a stale-lock takeover after a hang must not be undone)
       if (readHolder(file)?.holder?.pid === me.pid) fs.rmSync(file, { force: true });

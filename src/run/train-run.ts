@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { loadDataset, type Dataset } from '../data';
+import { interruptible } from '../io/interrupt';
 import { writeJsonAtomic } from '../io/json';
 import { provenance } from '../io/provenance';
 import { maxMahalanobisCenters } from '../losses/max-mahalanobis-centers';
@@ -46,14 +47,17 @@ export function buildRunClassifier(config: TrainRunConfig, data: Pick<Dataset, '
 
 export async function runTraining(config: TrainRunConfig, runDir: string, hooks: TrainRunHooks = {}): Promise<TrainRunResults> {
   const checkpointDir = path.join(runDir, CHECKPOINT_FOLDER);
-  const lock = openRunFolder(runDir, checkpointDir, {
-    resume: hooks.resume === true, notice: hooks.onNotice ?? ((m) => process.stderr.write(`${m}\n`)),
+  return interruptible(async () => {
+    const lock = openRunFolder(runDir, checkpointDir, {
+      resume: hooks.resume === true, notice: hooks.onNotice ?? ((m) => process.stderr.write(`${m}\n`)),
+    });
+    try {
+      return await trainLocked(config, runDir, checkpointDir, hooks);
+    } finally {
+      // released before an interrupt's error reaches the caller: a re-run may take the folder at once
+      lock.release();
+    }
   });
-  try {
-    return await trainLocked(config, runDir, checkpointDir, hooks);
-  } finally {
-    lock.release();
-  }
 }
 
 async function trainLocked(config: TrainRunConfig, runDir: string, checkpointDir: string, hooks: TrainRunHooks): Promise<TrainRunResults> {

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batches, numBatches, type Dataset } from '../data';
+import { currentSignal, InterruptedError, yieldToEventLoop, type CancelSignal } from '../io/interrupt';
 import type { Classifier } from '../models/classifier';
 import {
   assertSameConfig, holdsCheckpointData, loadCheckpointState, loadOptimizerState, resolveCheckpoint, saveCheckpoint, CheckpointError,
@@ -67,6 +68,11 @@ export interface TrainOptions {
   evaluate?: (model: Classifier, epoch: number) => Promise<Record<string, number>> | Record<string, number>;
   /** stop after this many steps in total (tests, smoke profiles) */
   maxSteps?: number;
+  /**
+   * checked between batches: when cancelled, the progress is checkpointed and an InterruptedError thrown
+   * (default: the interrupt of the job this runs in, see io/interrupt.ts)
+   */
+  signal?: CancelSignal;
 }
 
 export interface TrainResult {
@@ -91,6 +97,7 @@ export async function train(model: Classifier, data: Dataset, loss: LossFn, opti
   const lrAt = stepSchedule(options.optimizer?.learningRate ?? 0.01, lrMilestones, lrGamma);
   const perEpoch = numBatches(data.count, batchSize);
   const variables = model.trainableVariables();
+  const signal = options.signal ?? currentSignal();
 
   let progress: Progress = { epoch: 0, nextBatch: 0, step: 0, history: [] };
   let resumedFrom: TrainResult['resumedFrom'];
@@ -125,11 +132,18 @@ export async function train(model: Classifier, data: Dataset, loss: LossFn, opti
       ...(sums ? { epochSums: sums } : {}),
     });
   };
+  /** after a cancel: the progress is saved (when there is a checkpoint folder); say where and how to go on */
+  const interrupted = () => new InterruptedError(
+    `training stopped at epoch ${progress.epoch + 1}/${epochs}, batch ${progress.nextBatch}/${perEpoch} (step ${progress.step})` +
+      (checkpointDir ? `, checkpoint saved in ${checkpointDir}` : ', no checkpoint folder: the progress is lost'),
+    checkpointDir ? 'run it again to continue from the checkpoint (mat train: with --resume)' : 'run it again to start over');
   const started = performance.now();
   let stepsThisRun = 0;
   const dropout = seedDropout(model.model, seed);
   try {
     for (; progress.epoch < epochs && progress.step < maxSteps; progress.epoch++, progress.nextBatch = 0) {
+      // an interrupt that came during the previous epoch's end (evaluation, checkpoint): that checkpoint is the progress
+      if (signal.cancelled) throw interrupted();
       const epoch = progress.epoch;
       const lr = lrAt(epoch);
       setLearningRate(optimizer, lr);
@@ -189,6 +203,12 @@ export async function train(model: Classifier, data: Dataset, loss: LossFn, opti
         if (checkpointDir && ((performance.now() - lastSave) / 1000 > checkpointSeconds || progress.step % checkpointEvery === 0)) {
           flush(); await save({ seen, lossSum, correctSum, partSums }); lastSave = performance.now();
         }
+        // the batches are synchronous: let a pending interrupt (SIGINT) be heard before the next one
+        await yieldToEventLoop();
+        if (signal.cancelled) {
+          flush(); await save({ seen, lossSum, correctSum, partSums });
+          throw interrupted();
+        }
       }
       flush();
       if (progress.nextBatch < perEpoch) { // stopped by maxSteps inside the epoch: keep the partial progress
@@ -209,7 +229,7 @@ export async function train(model: Classifier, data: Dataset, loss: LossFn, opti
     }
   } finally {
     dropout.release();
+    optimizer.dispose();
   }
-  optimizer.dispose();
   return { epochs: progress.history, resumedFrom, steps: stepsThisRun, seconds: (performance.now() - started) / 1000 };
 }
