@@ -1,5 +1,6 @@
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
+import { useMeasuredTextWidths } from './text-metrics';
 import { ChartSpec } from './types';
 
 /** Vega-Lite → Vega spec (vega-lite 5.23's compiler). Compiler warnings go to `logger` (default: dropped). */
@@ -32,6 +33,7 @@ export async function renderSvgWithLog(spec: ChartSpec, options: RenderOptions =
     (method === 'error' ? errors : warnings).push(Array.from(input, String).join(' ')); // input is an arguments object
   };
   const logger = vega.logger(vega.Warn, undefined, handler as Parameters<typeof vega.logger>[2]);
+  useMeasuredTextWidths();
   const view = new vega.View(vega.parse(compileToVega(spec, logger)), { renderer: 'none', logger });
   try {
     const svg = await view.toSVG(scale);
