@@ -21,3 +21,4 @@ export * from './ablation';
 export * from './reproduction-doc';
 export * from './tour';
 export * from './notebook-setup';
+export * from './executor';

@@ -67,6 +67,19 @@ export interface TrainOptions {
   evaluate?: (model: Classifier, epoch: number) => Promise<Record<string, number>> | Record<string, number>;
   /** stop after this many steps in total (tests, smoke profiles) */
   maxSteps?: number;
+  /**
+   * asked after every step: true checkpoints the progress and throws a TrainingStopped (a cluster task told
+   * its time is up, SIGTERM / SIGUSR1); a later run with `resume` continues from that step
+   */
+  shouldStop?: () => boolean;
+}
+
+/** Training stopped on request (`shouldStop`) after checkpointing: resume to continue. */
+export class TrainingStopped extends Error {
+  constructor(readonly step: number, readonly checkpointDir: string | undefined) {
+    super(`training stopped on request at step ${step}${checkpointDir ? ` (checkpointed in ${checkpointDir}; resume to continue)` : ''}`);
+    this.name = 'TrainingStopped';
+  }
 }
 
 export interface TrainResult {
@@ -179,6 +192,10 @@ export async function train(model: Classifier, data: Dataset, loss: LossFn, opti
           });
         }
         if (last) break;
+        if (options.shouldStop?.()) {
+          flush(); await save({ seen, lossSum, correctSum, partSums });
+          throw new TrainingStopped(progress.step, checkpointDir);
+        }
         if (checkpointDir && ((performance.now() - lastSave) / 1000 > checkpointSeconds || progress.step % checkpointEvery === 0)) {
           flush(); await save({ seen, lossSum, correctSum, partSums }); lastSave = performance.now();
         }
