@@ -192,6 +192,8 @@ export async function train(model: Classifier, data: Dataset, loss: LossFn, opti
           });
         }
         if (last) break;
+        // a signal handler (the usual source of a stop request) runs only when the event loop turns: let it
+        if (options.shouldStop) await new Promise((resolve) => setImmediate(resolve));
         if (options.shouldStop?.()) {
           flush(); await save({ seen, lossSum, correctSum, partSums });
           throw new TrainingStopped(progress.step, checkpointDir);
