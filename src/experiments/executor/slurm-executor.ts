@@ -92,7 +92,9 @@ export function taskScript(manifest: string, options: SlurmOptions): string {
   return `#!/bin/bash
 # written by mat (src/experiments/executor/slurm-executor.ts): one cell of ${path.basename(manifest)} per array task
 cd ${shellQuote(projectRoot())} || exit 1
-export OMP_NUM_THREADS="\${SLURM_CPUS_PER_TASK:-\${OMP_NUM_THREADS:-1}}"
+# one compute thread per CPU SLURM gave the task (not one per core of the node)
+export OMP_NUM_THREADS="\${SLURM_CPUS_PER_TASK:-1}"
+export MAT_TORCH_THREADS="\${MAT_TORCH_THREADS:-\${SLURM_CPUS_PER_TASK:-1}}" MAT_WASM_THREADS="\${MAT_WASM_THREADS:-\${SLURM_CPUS_PER_TASK:-1}}"
 requeue=0
 ${cmd} &
 child=$!
