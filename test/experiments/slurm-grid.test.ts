@@ -110,7 +110,8 @@ test('a smoke grid as SLURM job arrays: cancel a training task, re-submit, it re
     assert.ok(mergeLog, 'merge job log');
 
     // 4. the same grid run locally: the merged table is the local one, byte for byte
-    mat([...GRID, '--results-root', local]);
+    // with the tasks' thread count (one per SLURM CPU): libtorch's sums depend on it in the last bits
+    mat([...GRID, '--results-root', local], { MAT_TORCH_THREADS: '1', MAT_WASM_THREADS: '1' });
     const csv = (root: string) => fs.readFileSync(path.join(root, 'smoke', 'mnist', 'ablations', 'mat-so-bibo-alpha.csv'), 'utf8');
     assert.equal(csv(cluster), csv(local));
   } finally {
