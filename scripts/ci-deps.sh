@@ -4,12 +4,13 @@
 #   - browser end-to-end (npm run test:browser): jupyter-notebook (classic, 6.4 on Debian 12) chromium
 #   - real data for notebooks: dataset-fashion-mnist
 #   - the torch backend (its addon is compiled at npm install; the suite runs on it too): libtorch-dev g++
+#   - the SLURM integration test (scripts/slurm-local.sh runs a one-node cluster): slurm-wlm munge
 # python3-torch is NOT needed. Only missing packages are installed; `apt-get update` runs only if
 # something is missing. Quiet: prints one line per package it installs, or that nothing was needed.
 # Usage: bash scripts/ci-deps.sh [--check]   (--check: only report, exit 1 if something is missing)
 set -euo pipefail
 
-PKGS=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium dataset-fashion-mnist libtorch-dev g++)
+PKGS=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium dataset-fashion-mnist libtorch-dev g++ slurm-wlm munge)
 
 missing=()
 for p in "${PKGS[@]}"; do

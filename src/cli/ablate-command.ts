@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import {
   ABLATION_ATTACKS, ABLATION_PARAMETERS, ablate, datasetBudget, DEFAULT_ABLATION_ATTACKS, EXPERIMENT_DATASETS, formatSeconds,
   parseAblationAttack, parseExperimentDataset, parseProfileName, parseRowKey, PipelinePlan, PROFILE_NAMES, resultsLocation,
-  writeAblationCharts, ALL_ROW_KEYS, type AblationParameterName,
+  writeAblationCharts, ALL_ROW_KEYS, ablationGrid, type AblationParameterName,
 } from '../experiments';
+import { EXECUTOR_FLAGS, EXECUTOR_HELP, executorOptions, statusOfGrid, submitAndReport } from './grid-commands';
 import { toMarkdown } from '../tables';
 import { parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
 import { BACKEND_NAMES } from '../backend';
@@ -23,6 +24,7 @@ Every (variant, seed) is its own cached run: extending a sweep computes only the
   --results-root DIR   where results are written (default runs/, env MAT_RESULTS_ROOT); cached
                        results are looked up in data/results/ first
   --backend NAME       ${BACKEND_NAMES.join(' | ')}
+${EXECUTOR_HELP}  --status             the grid submitted with these flags: each cell done / running / pending / failed
 
 Example: mat ablate --base mat-so-bibo --vary alpha=0,0.5,1 --seeds 0,1
 Writes <root>/<profile>/<dataset>/ablations/<name>.{json,csv} and one SVG chart per varied setting.
@@ -31,7 +33,7 @@ Writes <root>/<profile>/<dataset>/ablations/<name>.{json,csv} and one SVG chart 
 export const ABLATE_FLAGS: FlagSpec = {
   base: { type: 'string' }, vary: { type: 'string', multiple: true }, seeds: { type: 'string' }, attacks: { type: 'string' },
   name: { type: 'string' }, plan: { type: 'boolean' }, profile: { type: 'string' }, dataset: { type: 'string' },
-  'results-root': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' },
+  'results-root': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' }, status: { type: 'boolean' }, ...EXECUTOR_FLAGS,
 };
 
 const numbers = (flag: string, text: string): number[] => text.split(',').filter((s) => s.trim()).map((s) => {
@@ -68,8 +70,14 @@ export async function ablateCommand(argv: string[], ctx: CommandContext = {}): P
     ...(v.attacks !== undefined ? { attacks: String(v.attacks).split(',').filter((s) => s.trim()).map((s) => parseAblationAttack(s.trim())) } : {}),
     ...(v.name !== undefined ? { name: String(v.name) } : {}),
   };
-  await ctx.startBackend?.();
+  const slurm = executorOptions(v);
   const results = resultsLocation(v['results-root'] === undefined ? {} : { root: path.resolve(String(v['results-root'])) });
+  if (v.status === true || slurm) {
+    const grid = ablationGrid(spec, { results });
+    if (v.status === true) return statusOfGrid(grid, results);
+    return submitAndReport(grid, results, slurm!);
+  }
+  await ctx.startBackend?.();
   const started = Date.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (v.plan === true) {

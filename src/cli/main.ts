@@ -22,6 +22,9 @@ const COMMANDS: Record<string, Command> = {
   analyze: { summary: 'feature analysis of a run: Tables 1 and 5, Figure 1', load: async () => { const m = await import('./analyze-command'); return { run: m.analyzeCommand, help: m.ANALYZE_HELP }; } },
   reproduce: { summary: 'train, attack and analyse every row of a profile', load: async () => { const m = await import('./reproduce-command'); return { run: m.reproduceCommand, help: m.REPRODUCE_HELP }; } },
   ablate: { summary: 'train and attack variants of a row over settings and seeds', load: async () => { const m = await import('./ablate-command'); return { run: m.ablateCommand, help: m.ABLATE_HELP }; } },
+  cell: { summary: 'run one cell of a grid manifest (a SLURM array task)', load: async () => { const m = await import('./grid-commands'); return { run: m.cellCommand, help: m.CELL_HELP }; } },
+  merge: { summary: "render a grid's tables and report from the results root", load: async () => { const m = await import('./grid-commands'); return { run: m.mergeCommand, help: m.MERGE_HELP }; } },
+  status: { summary: "a grid's cells: done / running / pending / failed", load: async () => { const m = await import('./grid-commands'); return { run: (argv) => m.statusCommand(argv), help: m.STATUS_HELP }; } },
   'reproduction-doc': {
     summary: "refill REPRODUCTION.md's tables from data/results",
     load: async () => { const m = await import('./reproduction-doc-command'); return { run: m.reproductionDocCommand, help: m.REPRODUCTION_DOC_HELP }; },
@@ -100,7 +103,8 @@ export async function main(argv: string[]): Promise<number> {
     if ((err as Error).name === 'InterruptedError') return 130;
     process.stderr.write(`mat ${name}: ${(err as Error).message}\n`);
     if (process.env.MAT_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-    return 1;
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    return typeof exitCode === 'number' && Number.isInteger(exitCode) && exitCode > 0 ? exitCode : 1;
   }
 }
 

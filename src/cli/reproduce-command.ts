@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import {
   ALL_ROW_KEYS, datasetBudget, EXPERIMENT_DATASETS, experimentDir, formatSeconds, parseExperimentDataset, parseProfileName, parseRowKey,
-  planReproduction, PROFILES, PROFILE_NAMES, reproduce, resultsLocation,
+  planReproduction, PROFILES, PROFILE_NAMES, reproduce, reproductionGrid, resultsLocation,
 } from '../experiments';
+import { EXECUTOR_FLAGS, EXECUTOR_HELP, executorOptions, statusOfGrid, submitAndReport } from './grid-commands';
 import { parseFlags, type CommandContext, type FlagSpec } from './args';
 import { BACKEND_NAMES } from '../backend';
 
@@ -19,13 +20,14 @@ ${PROFILE_NAMES.map((p) => `                         ${p}: ${PROFILES[p].descrip
   --results-root DIR   where results are written (default runs/, env MAT_RESULTS_ROOT); cached
                        results are looked up in data/results/ first
   --backend NAME       ${BACKEND_NAMES.join(' | ')}
+${EXECUTOR_HELP}  --status             the grid submitted with these flags: each cell done / running / pending / failed
 
 Writes <root>/<profile>/<dataset>/summary.{json,md}, one CSV per table and the figures as SVG.
 `;
 
 export const REPRODUCE_FLAGS: FlagSpec = {
   profile: { type: 'string' }, dataset: { type: 'string' }, rows: { type: 'string' }, 'skip-features': { type: 'boolean' }, plan: { type: 'boolean' },
-  'results-root': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' },
+  'results-root': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' }, status: { type: 'boolean' }, ...EXECUTOR_FLAGS,
 };
 
 export async function reproduceCommand(argv: string[], ctx: CommandContext = {}): Promise<void> {
@@ -34,8 +36,14 @@ export async function reproduceCommand(argv: string[], ctx: CommandContext = {})
   const dataset = parseExperimentDataset(String(v.dataset ?? 'mnist'));
   datasetBudget(profile, dataset); // fails early for e.g. cifar10 in the cpu profile
   const rows = v.rows === undefined ? undefined : String(v.rows).split(',').filter((s) => s.trim()).map((s) => parseRowKey(s.trim()));
-  await ctx.startBackend?.();
+  const slurm = executorOptions(v);
   const results = resultsLocation(v['results-root'] === undefined ? {} : { root: path.resolve(String(v['results-root'])) });
+  if (v.status === true || slurm) {
+    const grid = reproductionGrid(profile, dataset, { rows, skipFeatures: v['skip-features'] === true, results });
+    if (v.status === true) return statusOfGrid(grid, results);
+    return submitAndReport(grid, results, slurm!);
+  }
+  await ctx.startBackend?.();
   process.stderr.write(`reproduce: profile ${profile}, dataset ${dataset}, results in ${results.writeRoot} (lookup: ${results.readRoots.join(', ')})\n`);
   if (v.plan === true) {
     const plan = await planReproduction(profile, dataset, { rows, skipFeatures: v['skip-features'] === true, results });

@@ -190,7 +190,13 @@ export function ablationVariants(spec: AblationSpec): Array<{ settings: Record<s
   }));
 }
 
-const ablationName = (spec: AblationSpec) => spec.name ?? `${spec.base}-${Object.keys(spec.vary).join('-')}`;
+/** The evaluation steps of one ablation variant: its attacks' specs under the budget (what each variant is attacked with). */
+export function ablationStepSpecs(attacks: readonly AblationAttackName[], budget: DatasetBudget): (context: SuiteContext) => EvalStepSpec[] {
+  return (context) => attacks.map((a) => ABLATION_ATTACKS[a].spec(budget, context));
+}
+
+/** The name an ablation is stored under (`spec.name`, default `<base>-<varied settings>`). */
+export const ablationName = (spec: AblationSpec) => spec.name ?? `${spec.base}-${Object.keys(spec.vary).join('-')}`;
 
 /**
  * Trains and attacks every variant of the ablation (cached ones are read), then aggregates. With `plan`
@@ -204,7 +210,7 @@ export async function ablate(spec: AblationSpec, options: AblationOptions = {}):
   for (const name of Object.keys(spec.fixed ?? {})) parseParameter(name);
   const variants = ablationVariants(spec);
   const location = resultsLocation(options.results);
-  const specsOf = (context: SuiteContext) => attacks.map((a) => ABLATION_ATTACKS[a].spec(budget, context));
+  const specsOf = ablationStepSpecs(attacks, budget);
   const name = ablationName(spec);
   const file = path.join(experimentDir(location.writeRoot, def.name, spec.dataset), 'ablations', `${name}.json`);
 

@@ -15,8 +15,8 @@ import { loadDataset, type Dataset, type DatasetName } from '../data';
 import { datasetEntry } from '../data/registry';
 import { countCode, evaluate, evaluationPlan, planSteps, ROBUST, type AttackStepSpec, type EvalProgress, type EvaluationPlan } from '../eval';
 import { interruptible } from '../io/interrupt';
+import { withFileLockSync } from '../io/file-lock';
 import { jsonRoundTrip, writeJsonAtomic } from '../io/json';
-import { acquireRunLock } from '../run/run-lock';
 import type { Classifier } from '../models';
 import { provenance, type Provenance } from '../io/provenance';
 import type { TrainRunConfig } from '../run/config';
@@ -198,7 +198,7 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
     for (const spec of pending) {
       options.plan.add({
         step: 'evaluate', subject: label, what: stepWhat(spec), status: 'compute', file: files.write,
-        estimatedSeconds: estimateStepSeconds(spec, run, run.config.dataset), ...nearestStep(spec, run, stored),
+        estimatedSeconds: options.plan.estimates ? estimateStepSeconds(spec, run, run.config.dataset) : undefined, ...nearestStep(spec, run, stored),
       });
     }
     return { value, cached: false, seconds: 0, file: files.write };
@@ -211,31 +211,37 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
       if (!options.needCheckpoint) throw new Error(`${run.runDir}: no checkpoint to evaluate (its weights are not stored)`);
       trained = await options.needCheckpoint();
     }
-    // one writer per evaluation file: a second job of this kernel on the same run is refused, not run beside it
-    const lock = acquireRunLock(path.dirname(files.write), undefined, `evaluating ${label}`);
-    try {
+    // the file as it is now: other writers (cluster tasks evaluating other suites of this model) may add steps
+    // to it at any time, so every write re-reads it under its lock and merges one step in
+    const current = (): EvaluationFile => {
       const existing = readJsonFile<EvaluationFile>(files.write, evaluationProblem);
       // a file of another configuration belongs to a model this folder no longer holds (retrained in place)
-      const out: EvaluationFile = existing && sameKey(existing.train, run.config) ? existing : { kind: 'evaluation', train: run.config, steps: {} };
-      const { model } = await loadRunClassifier(trained.runDir);
-      try {
-        for (const spec of pending) {
-          const report = reporter('evaluate', `${label} ${spec.key}`, options);
-          const data = await stepData(run.config.dataset, spec);
-          report.start(`${label}: ${spec.key} on ${data.count} test images`);
-          const prov = provenance();
-          const outcome = jsonRoundTrip(await runEvalStep(model, data, spec, run.config.dataset, (p) =>
-            report.progress(`${label}: ${spec.key} ${p.phase} ${p.done}/${p.total}`, p.total ? p.done / p.total : undefined)));
+      return existing && sameKey(existing.train, run.config) ? existing : { kind: 'evaluation', train: run.config, steps: {} };
+    };
+    const lockFile = `${files.write}.lock`;
+    const { model } = await loadRunClassifier(trained.runDir);
+    try {
+      for (const spec of pending) {
+        const done = findStep(current(), spec);
+        if (done) { value[spec.key] = done.outcome; continue; } // another writer computed it meanwhile
+        const report = reporter('evaluate', `${label} ${spec.key}`, options);
+        const data = await stepData(run.config.dataset, spec);
+        report.start(`${label}: ${spec.key} on ${data.count} test images`);
+        const prov = provenance();
+        const outcome = jsonRoundTrip(await runEvalStep(model, data, spec, run.config.dataset, (p) =>
+          report.progress(`${label}: ${spec.key} ${p.phase} ${p.done}/${p.total}`, p.total ? p.done / p.total : undefined)));
+        withFileLockSync(lockFile, () => {
+          const out = current();
           out.steps[slotFor(out, spec)] = { spec, outcome, provenance: prov };
+          // steps in key order: the file is the same whichever writer finished first
+          out.steps = Object.fromEntries(Object.entries(out.steps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
           writeJsonAtomic(files.write, out);
-          value[spec.key] = outcome;
-          report.done(`${label}: ${spec.key} ${describeOutcome(outcome)} (${formatSeconds(outcome.seconds)})`);
-        }
-      } finally {
-        model.model.dispose();
+        }, { purpose: `adding ${spec.key} to ${files.write}` });
+        value[spec.key] = outcome;
+        report.done(`${label}: ${spec.key} ${describeOutcome(outcome)} (${formatSeconds(outcome.seconds)})`);
       }
     } finally {
-      lock.release();
+      model.model.dispose();
     }
     return { value, cached: false, seconds: (performance.now() - started) / 1000, file: files.write };
   });

@@ -250,7 +250,7 @@ export async function ensureFeatureAnalysis(ref: RunRef, profile: ProfileRef, da
       });
       const what = `features of ${settings.points} clean / PGD / DDN test images`;
       o.plan.add(file !== undefined ? { step: 'features', subject: label, what, status: 'cached', file }
-        : { step: 'features', subject: label, what, status: 'compute', file: writeFile, estimatedSeconds: estimateAnalysisSeconds(settings, config) });
+        : { step: 'features', subject: label, what, status: 'compute', file: writeFile, estimatedSeconds: o.plan.estimates ? estimateAnalysisSeconds(settings, config) : undefined });
       return { value: undefined as unknown as FeatureAnalysis, cached: file !== undefined, seconds: 0, file: file ?? writeFile };
     }
     const r = await ensureRunAnalysis(trained.value.runDir, settings, {

@@ -23,3 +23,4 @@ export * from './tour';
 export * from './notebook-setup';
 export * from './narrative';
 export * from './notebook-parameters';
+export * from './executor';

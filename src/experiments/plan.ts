@@ -35,6 +35,10 @@ export interface PlannedStep {
 /** The steps a pipeline call would take; filled by the calls it is passed to. */
 export class PipelinePlan {
   readonly steps: PlannedStep[] = [];
+  /** whether steps to compute get a time estimate (measures throughput on the backend); false: only cached / compute */
+  readonly estimates: boolean;
+
+  constructor(options: { estimates?: boolean } = {}) { this.estimates = options.estimates ?? true; }
 
   add(step: PlannedStep): void {
     // a step reached twice (a row in two suites, a shared training run) is listed once

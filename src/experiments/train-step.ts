@@ -35,7 +35,7 @@ export interface TrainStepOptions extends StepOptions {
   /** only accept a cached run whose checkpoint is present (default false) */
   requireCheckpoint?: boolean;
   /** passed to runTraining (per-batch / per-epoch reports) */
-  hooks?: Pick<TrainRunHooks, 'onBatchEnd' | 'onEpochEnd' | 'onStart'>;
+  hooks?: Pick<TrainRunHooks, 'onBatchEnd' | 'onEpochEnd' | 'onStart' | 'shouldStop' | 'checkpointEvery'>;
   /** label for progress messages (default: the config's method) */
   label?: string;
   /** experiment folders whose runs a plan compares a missing configuration with (the nearest is named) */
@@ -76,7 +76,7 @@ export async function ensureTrainedRun(config: TrainRunConfig, dirs: { read: rea
   if (options.plan) {
     options.plan.add({
       step: 'train', subject: label, what: trainingWhat(config), status: 'compute', file: path.join(dirs.write, RESULTS_FILE),
-      estimatedSeconds: estimateTrainingSeconds(config), ...nearestRun(config, options.neighbourDirs ?? []),
+      estimatedSeconds: options.plan.estimates ? estimateTrainingSeconds(config) : undefined, ...nearestRun(config, options.neighbourDirs ?? []),
     });
     return { value: plannedRun(config, dirs.write), cached: false, seconds: 0, file: path.join(dirs.write, RESULTS_FILE) };
   }
@@ -96,6 +96,8 @@ export async function ensureTrainedRun(config: TrainRunConfig, dirs: { read: rea
   const results = await runTraining(config, runDir, {
     resume: true,
     onStart: options.hooks?.onStart,
+    shouldStop: options.hooks?.shouldStop,
+    checkpointEvery: options.hooks?.checkpointEvery,
     onEpochEnd: options.hooks?.onEpochEnd,
     onBatchEnd: (r) => {
       options.hooks?.onBatchEnd?.(r);

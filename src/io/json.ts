@@ -15,9 +15,14 @@ export class JsonFileError extends Error {
 
 /** Writes `value` as indented JSON via a temporary file + rename, creating the folder. NaN/±Infinity become null. */
 export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Writes text via a temporary file + rename, creating the folder: readers see the old file or the new one, never half. */
+export function writeFileAtomic(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);
 }
 
