@@ -16,6 +16,9 @@ ${PROFILE_NAMES.map((p) => `                         ${p}: ${PROFILES[p].descrip
   --dataset NAME       ${EXPERIMENT_DATASETS.join(' | ')} (default mnist; cifar10 with --profile ${PROFILE_NAMES.filter((p) => PROFILES[p].datasets.cifar10).join(' | ')}, from $MAT_CIFAR10_DIR)
   --rows A,B,…         only these rows (${ALL_ROW_KEYS.join(', ')})
   --skip-features      skip the feature analyses (Tables 1 and 5, Figure 1)
+  --autoattack-standard  also run AutoAttack's standard suite: FAB-T at the L∞ ε on what the headline's
+                       seven attacks left, and APGD-CE → APGD-T → FAB-T → Square at the dataset's L2
+                       radius (MNIST 2, Fashion-MNIST 0.67, CIFAR-10 0.5); without it, shown where cached
   --plan               only list what is cached and what would be computed, with estimated times
   --results-root DIR   where results are written (default runs/, env MAT_RESULTS_ROOT); cached
                        results are looked up in data/results/ first
@@ -27,6 +30,7 @@ Writes <root>/<profile>/<dataset>/summary.{json,md}, one CSV per table and the f
 
 export const REPRODUCE_FLAGS: FlagSpec = {
   profile: { type: 'string' }, dataset: { type: 'string' }, rows: { type: 'string' }, 'skip-features': { type: 'boolean' }, plan: { type: 'boolean' },
+  'autoattack-standard': { type: 'boolean' },
   'results-root': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' }, status: { type: 'boolean' }, ...EXECUTOR_FLAGS,
 };
 
@@ -46,13 +50,13 @@ export async function reproduceCommand(argv: string[], ctx: CommandContext = {})
   await ctx.startBackend?.();
   process.stderr.write(`reproduce: profile ${profile}, dataset ${dataset}, results in ${results.writeRoot} (lookup: ${results.readRoots.join(', ')})\n`);
   if (v.plan === true) {
-    const plan = await planReproduction(profile, dataset, { rows, skipFeatures: v['skip-features'] === true, results });
+    const plan = await planReproduction(profile, dataset, { rows, skipFeatures: v['skip-features'] === true, autoattackStandard: v['autoattack-standard'] === true, results });
     process.stdout.write(`${plan.describe()}\n`);
     return;
   }
   const started = Date.now();
   const { summary } = await reproduce(profile, dataset, {
-    rows, skipFeatures: v['skip-features'] === true, results, progressSeconds: 15,
+    rows, skipFeatures: v['skip-features'] === true, autoattackStandard: v['autoattack-standard'] === true, results, progressSeconds: 15,
     onProgress: (e) => process.stderr.write(`  ${e.message}\n`),
     onStep: (line) => process.stderr.write(`${line}\n`),
   });

@@ -3,7 +3,7 @@
  * A step is identified by its key (e.g. `pgd@0.3`); steps with equal keys *and* equal specs are computed
  * once per model and shared between suites (Table 4's PGD is Table 2's).
  */
-import type { AttackName } from '../attacks';
+import { autoAttackStandard, type AttackName } from '../attacks';
 import { epsilonLabel } from '../eval/plan';
 import { adaptiveObjectiveForMethod } from '../methods/registry';
 import type { DatasetBudget } from './profiles';
@@ -27,10 +27,16 @@ export interface EvalStepSpec {
   batchSize: number;
   /** also run src/eval's gradient-masking sanity checks (Table 2's PGD) */
   sanity?: boolean;
+  /**
+   * a cascade step (AutoAttack's protocol): attack only the examples every listed step (of the same model,
+   * earlier in the same list, same examples) left robust; the others count as broken. Its robust flags are
+   * then the per-example worst case over those steps and this one, not a standalone accuracy.
+   */
+  cascadeAfter?: string[];
 }
 
 /** Suites: one per table / figure that needs attacks. */
-export const EVAL_SUITE_NAMES = ['robustness', 'epsilon-sweep', 'mmc-comparison', 'adaptive'] as const;
+export const EVAL_SUITE_NAMES = ['robustness', 'epsilon-sweep', 'mmc-comparison', 'adaptive', 'autoattack-standard'] as const;
 export type EvalSuiteName = (typeof EVAL_SUITE_NAMES)[number];
 
 /** What a suite may depend on besides the budget: the trained model's method and resolved settings. */
@@ -183,6 +189,63 @@ export function adaptiveSteps(budget: DatasetBudget, context: SuiteContext): Eva
   return headlineAttacks(budget).map((a) => a.spec(context));
 }
 
+/** One step of the AutoAttack-standard suite: its column title and the step key. */
+export interface AutoAttackColumn { column: string; key: string; norm: 'linf' | 'l2' }
+
+/**
+ * The `autoattack-standard` suite beside the headline (Croce & Hein 2020, version 'standard'; its fixed
+ * hyper-parameters from src/attacks/autoattack.ts, target and query counts from the budget):
+ *  - L∞ at the table ε: FAB-T, run as a cascade on the examples all seven headline attacks left robust (the
+ *    headline already holds AutoAttack's APGD-CE, APGD-T and Square, with more restarts), so the new worst
+ *    case is over eight attacks;
+ *  - L2 at the dataset's radius (`autoAttack.l2Epsilon`: MNIST 2, the radius of the L2 evaluations of Madry-
+ *    style MNIST models; Fashion-MNIST 0.67; CIFAR-10 0.5, RobustBench's), AutoAttack's cascade
+ *    APGD-CE → APGD-T → FAB-T → Square, each on what the earlier ones left.
+ * Undefined without `budget.eval.autoAttack`.
+ */
+export function autoAttackStandardColumns(budget: DatasetBudget): AutoAttackColumn[] | undefined {
+  return autoAttackStandardPlan(budget)?.map(({ column, spec }) => ({ column, key: spec.key, norm: spec.options.norm === 'l2' ? 'l2' : 'linf' }));
+}
+
+function autoAttackStandardPlan(budget: DatasetBudget): Array<{ column: string; spec: EvalStepSpec }> | undefined {
+  const auto = budget.eval.autoAttack;
+  if (auto === undefined) return undefined;
+  const headline = headlineAttacks(budget);
+  const overrides = { nTargetClasses: auto.nTargetClasses, nQueries: auto.squareQueries, nIter: budget.eval.apgd.nIter };
+  const common = subsetOf(budget, budget.eval.subset);
+  const linfEpsilon = tablePgdStep(budget).epsilon!;
+  const fabLinf = autoAttackStandard('linf', linfEpsilon, overrides).find((a) => a.attack === 'fab-t')!;
+  const out: Array<{ column: string; spec: EvalStepSpec }> = [{
+    column: 'FAB-T (on what the seven left)',
+    spec: {
+      key: `fab-t@${epsilonLabel(linfEpsilon)}`, attack: 'fab-t', kind: 'fixed-epsilon', epsilon: linfEpsilon,
+      options: { ...withoutNorm(fabLinf.options) }, ...common, cascadeAfter: headline.map((a) => a.key),
+    },
+  }];
+  const earlier: string[] = [];
+  for (const { attack, options } of autoAttackStandard('l2', auto.l2Epsilon, overrides)) {
+    const key = `${attack}-l2@${epsilonLabel(auto.l2Epsilon)}`;
+    out.push({
+      column: `L2 ${attack === 'square' ? `Square-${auto.squareQueries}` : attack.toUpperCase()}`,
+      spec: { key, attack, kind: 'fixed-epsilon', epsilon: auto.l2Epsilon, options, ...common, ...(earlier.length ? { cascadeAfter: [...earlier] } : {}) },
+    });
+    earlier.push(key);
+  }
+  return out;
+}
+
+function withoutNorm(o: Record<string, number | string>): Record<string, number | string> {
+  const { norm: _n, ...rest } = o;
+  return rest;
+}
+
+/** The AutoAttack-standard suite's steps: the headline steps it cascades after, then its own (see above). */
+export function autoAttackStandardSteps(budget: DatasetBudget, context: SuiteContext): EvalStepSpec[] {
+  const own = autoAttackStandardPlan(budget);
+  if (own === undefined) throw new RangeError("this budget has no AutoAttack-strength evaluation (eval.autoAttack): the 'autoattack-standard' suite needs it");
+  return [...adaptiveSteps(budget, context), ...own.map((c) => c.spec)];
+}
+
 /** The steps of a suite (unknown names throw a RangeError naming the valid ones). */
 export function evalSuite(name: EvalSuiteName, budget: DatasetBudget, context: SuiteContext): EvalStepSpec[] {
   switch (name) {
@@ -190,6 +253,7 @@ export function evalSuite(name: EvalSuiteName, budget: DatasetBudget, context: S
     case 'epsilon-sweep': return sweepSteps(budget);
     case 'mmc-comparison': return mmcComparisonSteps(budget).map((c) => c.spec);
     case 'adaptive': return adaptiveSteps(budget, context);
+    case 'autoattack-standard': return autoAttackStandardSteps(budget, context);
     default: throw new RangeError(`unknown evaluation suite '${String(name)}'; valid suites: ${EVAL_SUITE_NAMES.join(', ')}`);
   }
 }

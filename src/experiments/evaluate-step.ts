@@ -11,7 +11,8 @@
  */
 import * as path from 'node:path';
 import type { AdaptiveObjectiveSpec } from '../attacks/adaptive-objectives';
-import { loadDataset, type Dataset, type DatasetName } from '../data';
+import { loadDataset, selectExamples, type Dataset, type DatasetName } from '../data';
+import type { Norm } from '../threat';
 import { datasetEntry } from '../data/registry';
 import { countCode, evaluate, evaluationPlan, planSteps, ROBUST, type AttackStepSpec, type EvalProgress, type EvaluationPlan } from '../eval';
 import { interruptible } from '../io/interrupt';
@@ -43,6 +44,8 @@ export interface FixedEpsilonOutcome {
   robustAccuracy: number;
   /** per example, '1' robust / '0' not (dataset order of the seeded subset) */
   robust: string;
+  /** cascade steps (`cascadeAfter`): how many examples the earlier steps left robust, i.e. this step attacked */
+  attacked?: number;
   /** the evaluator's warnings (points outside the ball, failed sanity checks) */
   warnings: string[];
   /** gradient-masking sanity checks (steps with `sanity: true`) */
@@ -116,9 +119,10 @@ export function stepData(dataset: DatasetName, spec: Pick<EvalStepSpec, 'subset'
 
 /** The eval module's plan for one step (independent mode: the attack runs on every clean-correct example). */
 export function stepPlan(spec: EvalStepSpec, dataset: DatasetName | undefined): EvaluationPlan {
-  const { epsilon: _e, ...options } = spec.options;
+  const { epsilon: _e, norm, ...options } = spec.options;
   return evaluationPlan({
     preset: dataset, attacks: [spec.attack], mode: 'independent', batchSize: spec.batchSize,
+    ...(norm !== undefined ? { norm: norm as Norm } : {}),
     epsilons: spec.kind === 'fixed-epsilon' ? [spec.epsilon ?? Number(spec.options.epsilon)] : [],
     attackOptions: { [spec.attack]: options },
     ...(spec.objective ? { objective: spec.objective as AdaptiveObjectiveSpec } : {}),
@@ -157,6 +161,40 @@ export async function runEvalStep(model: Classifier, data: Dataset, spec: EvalSt
   return {
     kind: 'minimization', examples: data.count, attacked: m.attacked, successRate: m.successRate, meanL2: m.meanL2, medianL2: m.medianL2,
     l2: rec.l2 ?? [], warnings, seconds,
+  };
+}
+
+/**
+ * Runs a cascade step (`spec.cascadeAfter`): only on the examples every earlier step left robust, found in
+ * `earlier` (outcomes by key); the others are marked broken, so the flags are the worst case over all of them.
+ */
+export async function runCascadeStep(model: Classifier, data: Dataset, spec: EvalStepSpec, dataset: DatasetName,
+  earlier: Readonly<Record<string, EvalOutcome>>, onProgress?: (p: EvalProgress) => void): Promise<FixedEpsilonOutcome> {
+  const gates = (spec.cascadeAfter ?? []).map((key) => {
+    const o = earlier[key];
+    if (o === undefined) throw new RangeError(`cascade step '${spec.key}' runs after '${key}', which is not evaluated before it (list it earlier)`);
+    if (o.kind !== 'fixed-epsilon' || o.robust.length !== data.count) {
+      throw new RangeError(`cascade step '${spec.key}': '${key}' is not a fixed-ε outcome on the same ${data.count} examples`);
+    }
+    return o;
+  });
+  if (spec.kind !== 'fixed-epsilon' || gates.length === 0) throw new RangeError(`cascade step '${spec.key}' must be fixed-ε and run after at least one step`);
+  const left: number[] = [];
+  for (let i = 0; i < data.count; i++) if (gates.every((g) => g.robust[i] === '1')) left.push(i);
+  const started = performance.now();
+  const flags = new Array<string>(data.count).fill('0');
+  let warnings: string[] = [];
+  if (left.length > 0) {
+    const o = await runEvalStep(model, selectExamples(data, left), spec, dataset, onProgress);
+    if (o.kind !== 'fixed-epsilon') throw new Error(`cascade step '${spec.key}' returned a ${o.kind} outcome`);
+    left.forEach((i, j) => { flags[i] = o.robust[j]; });
+    warnings = o.warnings;
+  }
+  const robust = flags.join('');
+  const robustCount = left.length === 0 ? 0 : robust.split('').filter((c) => c === '1').length;
+  return {
+    kind: 'fixed-epsilon', examples: data.count, cleanAccuracy: gates[0].cleanAccuracy, robustAccuracy: robustCount / Math.max(data.count, 1),
+    robust, attacked: left.length, warnings, seconds: (performance.now() - started) / 1000,
   };
 }
 
@@ -228,8 +266,10 @@ export async function ensureEvaluatedRun(run: TrainedRun, specs: readonly EvalSt
         const data = await stepData(run.config.dataset, spec);
         report.start(`${label}: ${spec.key} on ${data.count} test images`);
         const prov = provenance();
-        const outcome = jsonRoundTrip(await runEvalStep(model, data, spec, run.config.dataset, (p) =>
-          report.progress(`${label}: ${spec.key} ${p.phase} ${p.done}/${p.total}`, p.total ? p.done / p.total : undefined)));
+        const progress = (p: EvalProgress) => report.progress(`${label}: ${spec.key} ${p.phase} ${p.done}/${p.total}`, p.total ? p.done / p.total : undefined);
+        const outcome = jsonRoundTrip(spec.cascadeAfter
+          ? await runCascadeStep(model, data, spec, run.config.dataset, value, progress)
+          : await runEvalStep(model, data, spec, run.config.dataset, progress));
         withFileLockSync(lockFile, () => {
           const out = current();
           out.steps[slotFor(out, spec)] = { spec, outcome, provenance: prov };

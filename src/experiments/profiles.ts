@@ -81,9 +81,11 @@ export interface DatasetBudget {
     apgd: { nIter: number; restarts?: number };
     /**
      * the rest of an AutoAttack-strength evaluation, on `subset`: APGD-T (targets: the most likely wrong
-     * classes), APGD on the defence's own objective (`apgd`'s budget) and Square with `squareQueries` queries
+     * classes), APGD on the defence's own objective (`apgd`'s budget) and Square with `squareQueries` queries.
+     * The `autoattack-standard` suite adds FAB-T at the table's L∞ ε and AutoAttack's standard cascade at the
+     * dataset's L2 radius `l2Epsilon` (with these target and query counts).
      */
-    autoAttack?: { nTargetClasses: number; squareQueries: number };
+    autoAttack?: { nTargetClasses: number; squareQueries: number; l2Epsilon: number };
     /** Figure 2: PGD at each ε, step size 2.5·ε/steps (Madry et al.'s rule) */
     sweep: { epsilons: number[]; steps: number; subset?: number };
     /**
@@ -164,7 +166,7 @@ function smokeBudget(dataset: DatasetEntry): DatasetBudget {
       cw: { binarySearchSteps: 1, steps: 10 },
       ddn: { steps: 10 },
       apgd: { nIter: 3 },
-      autoAttack: { nTargetClasses: 2, squareQueries: 20 },
+      autoAttack: { nTargetClasses: 2, squareQueries: 20, l2Epsilon: dataset.threatModel.l2Epsilon },
       sweep: { epsilons: sweep, steps: 3, subset: 100 },
       mmc: { epsilonScale: table3Scale(dataset), shortSteps: 2, longSteps: 4, subset: 50 },
       batchSize: 100,
@@ -293,7 +295,7 @@ function cpuBudget(dataset: DatasetEntry): DatasetBudget {
       ...quick.eval,
       pgd: { ...quick.eval.pgd, bestIterate: true },
       apgd: { nIter: 100, restarts: 3 },
-      autoAttack: { nTargetClasses: 9, squareQueries: 5000 },
+      autoAttack: { nTargetClasses: 9, squareQueries: 5000, l2Epsilon: dataset.threatModel.l2Epsilon },
     },
   };
 }
@@ -327,7 +329,7 @@ function paperMnistBudget(dataset: DatasetEntry): DatasetBudget {
       cw: { binarySearchSteps: 9, steps: 10000 },
       ddn: { steps: 100 },
       apgd: { nIter: 100, restarts: 5 },
-      autoAttack: { nTargetClasses: 9, squareQueries: 5000 },
+      autoAttack: { nTargetClasses: 9, squareQueries: 5000, l2Epsilon: dataset.threatModel.l2Epsilon },
       sweep: { epsilons: [...dataset.sweepEpsilons], steps: 40 },
       mmc: { epsilonScale: table3Scale(dataset), shortSteps: 10, longSteps: 50 },
       batchSize: 500,
@@ -361,7 +363,7 @@ const paperCifarBudget = (dataset: DatasetEntry): DatasetBudget => ({
     cw: { binarySearchSteps: 9, steps: 10000 },
     ddn: { steps: 100 },
     apgd: { nIter: 100, restarts: 5 },
-    autoAttack: { nTargetClasses: 9, squareQueries: 5000 },
+    autoAttack: { nTargetClasses: 9, squareQueries: 5000, l2Epsilon: dataset.threatModel.l2Epsilon },
     sweep: { epsilons: [...dataset.sweepEpsilons], steps: 20 },
     mmc: { epsilonScale: table3Scale(dataset), shortSteps: 10, longSteps: 50 },
     batchSize: 200,

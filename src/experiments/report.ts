@@ -19,7 +19,7 @@ import {
 } from '../tables';
 import { cellMarks, setCellMarks, setColumnDecimals, type CellMark } from '../tables/format';
 import { DATASETS as PAPER_DATASET_COLUMNS } from '../tables/paper-numbers';
-import { adaptivePgdKey, epsilonLabel, headlineAttacks, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
+import { adaptivePgdKey, autoAttackStandardColumns, epsilonLabel, headlineAttacks, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
 import type { EvalOutcome, FixedEpsilonOutcome, MinimizationOutcome } from './evaluate-step';
 import type { FeatureAnalysis } from './feature-step';
 import { datasetBudget, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
@@ -551,6 +551,48 @@ export function attackSummaryFrame(results: ExperimentResults, budget: DatasetBu
   }
   const df = frameOf(columns, table, Object.fromEntries([...attacks.map((a) => a.column), 'Clean', 'Worst case'].map((c) => [c, 2])));
   return labelAndMark(df, results, budget, shown, attacks.slice(0, 1).map((a) => a.column));
+}
+
+// ---- AutoAttack standard (ours only) ---------------------------------------------------------------
+
+/**
+ * AutoAttack's standard version beside the headline, per row on the headline's examples: the L∞ worst case
+ * over the seven headline attacks, the examples FAB-T then broke, the worst case over all eight with its
+ * Wilson 95 % interval; and the L2 cascade at the dataset's L2 radius — robust accuracy (%) after each of
+ * its attacks, the last being AutoAttack's L2 number, with its interval. Undefined when no row has it.
+ */
+export function autoAttackStandardFrame(results: ExperimentResults, budget: DatasetBudget, rows: readonly RowKey[] = Object.keys(ROWS) as RowKey[]): DataFrame | undefined {
+  const columns = autoAttackStandardColumns(budget);
+  if (columns === undefined) return undefined;
+  const [fab, ...l2] = columns;
+  const shown = rows.filter((row) => results[row] && fixed(results[row]!, fab.key) !== undefined);
+  if (shown.length === 0) return undefined;
+  const l2Eps = epsilonLabel(budget.eval.autoAttack!.l2Epsilon), linfEps = epsilonLabel(tablePgdStep(budget).epsilon!);
+  const interval = (v: number | undefined, n: number | undefined) => {
+    if (v === undefined || !n) return undefined;
+    const ci = accuracyInterval(v, n);
+    return `${(100 * ci.lower).toFixed(1)}–${(100 * ci.upper).toFixed(1)}`;
+  };
+  const pct = (v: number | undefined) => (v === undefined ? undefined : 100 * v);
+  const header = [
+    'Defense', 'Clean', `L∞ ε=${linfEps} worst case (7)`, 'FAB-T broke', `L∞ worst case (8)`, 'L∞ 95 % CI',
+    ...l2.map((c, i) => (i === 0 ? `L2 ε=${l2Eps} ${c.column.slice(3)}` : `→ ${c.column.slice(3)}`)), 'L2 95 % CI', 'n',
+  ];
+  const table = shown.map((row) => {
+    const r = results[row]!;
+    const f = fixed(r, fab.key)!;
+    const seven = worstCaseAccuracy(headlineAttacks(budget).map((a) => fixed(r, a.key)));
+    const l2Outcomes = l2.map((c) => fixed(r, c.key));
+    const last = l2Outcomes[l2Outcomes.length - 1];
+    return [
+      rowLabel(results, row), pct(r.train?.metrics.cleanTestAccuracy), pct(seven),
+      f.attacked === undefined ? undefined : f.attacked - Math.round(f.robustAccuracy * f.examples),
+      pct(f.robustAccuracy), interval(f.robustAccuracy, f.examples),
+      ...l2Outcomes.map((o) => pct(o?.robustAccuracy)), interval(last?.robustAccuracy, last?.examples), f.examples,
+    ];
+  });
+  const decimals = Object.fromEntries(header.filter((h, i) => i === 1 || i === 2 || i === 4 || (i >= 6 && i < 6 + l2.length)).map((h) => [h, 2]));
+  return frameOf(header, table, decimals);
 }
 
 // ---- Table 5 -------------------------------------------------------------------------------------

@@ -14,12 +14,13 @@ import { toCsv, toMarkdown } from '../tables';
 import { writeJsonAtomic } from '../io/json';
 import type { EvalSuiteName } from './eval-suites';
 import { ensureEvaluated } from './evaluate-step';
+import { NotCachedError } from './cache';
 import { ensureFeatureAnalysis } from './feature-step';
 import type { DataFrame } from 'danfojs';
 import { datasetBudget, profileDefinition, type DatasetBudget, type ExperimentDataset, type ProfileRef } from './profiles';
 import { describeStep, formatSeconds, type StepOptions } from './progress';
 import {
-  attackSummaryFrame, figure1Specs, figure2Frame, figure2Spec, table1Frame, table2Charts, table2Frame, table3Chart, table3Frame, table4Chart, table4Frame,
+  attackSummaryFrame, autoAttackStandardFrame, figure1Specs, figure2Frame, figure2Spec, table1Frame, table2Charts, table2Frame, table3Chart, table3Frame, table4Chart, table4Frame,
   table5Chart, table5Frame, type ExperimentResults,
 } from './report';
 import { experimentDir, resultsLocation } from './results-root';
@@ -31,14 +32,20 @@ import { PipelinePlan, planFirst } from './plan';
 import { variantLabel, type RunRef } from './run-variant';
 import { ensureTrained } from './train-step';
 
-/** Which suites and analyses each row gets. */
-export function rowWork(row: RowKey): { suites: EvalSuiteName[]; features: boolean } {
+/**
+ * Which suites and analyses each row gets. The AutoAttack-standard suite (FAB-T at L∞, the L2 cascade) is
+ * computed only when asked for (`autoattackStandard`); otherwise it is optional: its results are shown
+ * where they are cached, and nothing is computed for it.
+ */
+export function rowWork(row: RowKey, options: { autoattackStandard?: boolean } = {}): { suites: EvalSuiteName[]; optionalSuites: EvalSuiteName[]; features: boolean } {
   // every row gets the adaptive suite (PGD, adaptive PGD, APGD-CE/DLR): the attack summary covers all rows
   const suites: EvalSuiteName[] = ['robustness', 'adaptive'];
+  const optionalSuites: EvalSuiteName[] = [];
+  (options.autoattackStandard ? suites : optionalSuites).push('autoattack-standard');
   if ((FIGURE2_ROW_KEYS as readonly string[]).includes(row)) suites.push('epsilon-sweep');
   if ((TABLE3_ROW_KEYS as readonly string[]).includes(row)) suites.push('mmc-comparison');
   const features = (FEATURE_ROW_KEYS as readonly string[]).includes(row);
-  return { suites, features };
+  return { suites, optionalSuites, features };
 }
 
 /** One line per step of the summary. */
@@ -47,6 +54,8 @@ export interface StepLog { row: RowKey; step: string; cached: boolean; seconds: 
 export interface EnsureRowsOptions extends StepOptions {
   /** evaluation suites run on every row (default none), or per row */
   suites?: readonly EvalSuiteName[] | ((row: RowKey) => readonly EvalSuiteName[]);
+  /** suites whose results are loaded where cached, never computed (skipped when missing, and in plans) */
+  optionalSuites?: (row: RowKey) => readonly EvalSuiteName[];
   /** feature analysis (Tables 1, 5, Figure 1) on every row (default false), or per row */
   features?: boolean | ((row: RowKey) => boolean);
   /** called after every step with a line saying whether it was cached or computed */
@@ -79,6 +88,7 @@ async function ensureRowsPlanned(rows: readonly RowKey[], profile: ProfileRef, d
   const featuresOf = typeof options.features === 'function' ? options.features : () => options.features === true;
   const steps: StepLog[] = [];
   const results: ExperimentResults = {};
+  const budgetOf = () => datasetBudget(def, dataset);
   const log = (row: RowKey, step: string, r: { cached: boolean; seconds: number; file: string }) => {
     const entry: StepLog = { row, step, cached: r.cached, seconds: r.seconds, file: r.file };
     steps.push(entry);
@@ -95,6 +105,17 @@ async function ensureRowsPlanned(rows: readonly RowKey[], profile: ProfileRef, d
       Object.assign(results[row]!.evaluation!, e.value);
       log(row, `evaluate ${suite}`, e);
     }
+    if (options.plan || !budgetOf().eval.autoAttack) continue; // the optional suites need the AutoAttack-strength budget
+    for (const suite of options.optionalSuites?.(row) ?? []) {
+      if (suitesOf(row).includes(suite)) continue;
+      try {
+        const e = await ensureEvaluated(refOf(row), def, dataset, suite, { ...stepOptions, cachedOnly: true });
+        Object.assign(results[row]!.evaluation!, e.value);
+        log(row, `evaluate ${suite}`, e);
+      } catch (err) {
+        if (!(err instanceof NotCachedError)) throw err;
+      }
+    }
   }
   for (const row of rows) {
     if (!featuresOf(row)) continue;
@@ -110,6 +131,8 @@ export interface ReproduceOptions extends StepOptions {
   rows?: readonly RowKey[];
   /** skip the feature analyses (Tables 1, 5, Figure 1) */
   skipFeatures?: boolean;
+  /** also compute the AutoAttack-standard suite (FAB-T at L∞, the L2 cascade); else shown only where cached */
+  autoattackStandard?: boolean;
   /** called after every step (see {@link ensureRows}) */
   onStep?: (line: string, log: StepLog) => void;
 }
@@ -133,6 +156,7 @@ export interface ReproduceSummary {
 /** Headings of the reproduction's tables, by file name. */
 export const TABLE_TITLES: Readonly<Record<string, string>> = {
   'attack-summary': 'Attack summary — clean, PGD, adaptive PGD, APGD and the per-example worst case (ours only)',
+  'autoattack-standard': "AutoAttack standard — FAB-T at L∞ and AutoAttack's L2 cascade (ours only)",
   'table1-match-rates': 'Table 1 — match rates',
   'table2-robustness': 'Table 2 — robustness',
   'figure2-values': 'Figure 2 — accuracy vs ε (values)',
@@ -144,8 +168,10 @@ export const TABLE_TITLES: Readonly<Record<string, string>> = {
 /** Every table of a reproduction, by file name (ours beside the paper's; the attack summary is ours only). */
 export function reproductionFrames(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset,
   rows: readonly RowKey[] = ALL_ROW_KEYS): Record<string, DataFrame> {
+  const autoattack = autoAttackStandardFrame(results, budget, rows);
   return {
     'attack-summary': attackSummaryFrame(results, budget, rows),
+    ...(autoattack ? { 'autoattack-standard': autoattack } : {}),
     'table1-match-rates': table1Frame(results, dataset),
     'table2-robustness': table2Frame(results, budget, dataset),
     'figure2-values': figure2Frame(results, budget),
@@ -179,7 +205,7 @@ export async function planReproduction(profile: ProfileRef, dataset: ExperimentD
   const plan = new PipelinePlan();
   await ensureRows([...(options.rows ?? ALL_ROW_KEYS)], profileDefinition(profile), dataset, {
     ...options, plan,
-    suites: (row) => rowWork(row).suites,
+    suites: (row) => rowWork(row, options).suites, optionalSuites: (row) => rowWork(row, options).optionalSuites,
     features: (row) => !options.skipFeatures && rowWork(row).features,
   });
   return plan;
@@ -196,7 +222,7 @@ export async function reproduce(profile: ProfileRef, dataset: ExperimentDataset,
   const rows = [...(options.rows ?? ALL_ROW_KEYS)];
   const { results, steps: logs } = await ensureRows(rows, def, dataset, {
     ...options, results: location,
-    suites: (row) => rowWork(row).suites,
+    suites: (row) => rowWork(row, options).suites, optionalSuites: (row) => rowWork(row, options).optionalSuites,
     features: (row) => !options.skipFeatures && rowWork(row).features,
   });
   const steps = logs.map((l) => ({ ...l, file: path.relative(location.writeRoot, l.file) }));

@@ -49,7 +49,7 @@ export async function loadShippedResults(profile: ProfileName, dataset: Experime
   const location = resultsLocation({ root, readRoots: [root] });
   const { results } = await ensureRows(shippedRows(profile, dataset, root), profile, dataset, {
     results: location, cachedOnly: true,
-    suites: (row) => rowWork(row).suites, features: (row) => rowWork(row).features,
+    suites: (row) => rowWork(row).suites, optionalSuites: (row) => rowWork(row).optionalSuites, features: (row) => rowWork(row).features,
   });
   return results;
 }
