@@ -371,6 +371,9 @@ async function checkInterrupt(browser, server, token) {
       code("import { experiments as mat } from '../..';\nawait mat.notebookSetup('cpu', 'mnist');"),
       code(`const trained = await mat.ensureTrained({ row: 'natural', seed: ${seed} }, 'cpu', 'mnist', ${options});`),
       code(`const sweep = await mat.ablate({ base: 'natural', vary: { epochs: [1, 2] }, seeds: [${seed + 1}], attacks: ['pgd'], profile: 'cpu', dataset: 'mnist' }, { ...${options}, onStep: (l) => console.log(l) });`),
+      // a job left running in the background (a promise not awaited), then a second job on the same run
+      code(`const background = mat.ensureTrained({ row: 'natural', seed: ${seed + 2} }, 'cpu', 'mnist', ${options});\nbackground.catch((e) => console.log(String(e)));\nawait new Promise((r) => setTimeout(r, 8000));\nconsole.log('background job started');`),
+      code(`await mat.ensureTrained({ row: 'natural', seed: ${seed + 2} }, 'cpu', 'mnist', ${options});`),
     ],
   }));
   const failures = [];
@@ -424,6 +427,25 @@ async function checkInterrupt(browser, server, token) {
       const locks = spawnSync('find', [root, '-name', 'run.lock'], { encoding: 'utf8' }).stdout.trim();
       if (locks) failures.push(`${what}: run.lock left behind: ${locks}`);
     }
+    // no second writer: while a background job trains a run, a cell asking for the same run is refused at once
+    await execute(3);
+    if (!(await waitFor(3, /background job started/, 120))) failures.push(`background job: its cell did not finish: ${(await outputOf(3)).slice(-300)}`);
+    else {
+      const a = cpuSecondsOf(needle).seconds; await sleep(1000);
+      if (cpuSecondsOf(needle).seconds - a < 0.3) failures.push('background job: the kernel was not computing');
+      await execute(4);
+      const refused = await waitFor(4, /in use by this process/, 30);
+      console.log(`    second job on a run in use: ${refused ? 'refused' : 'NOT refused'}`);
+      if (!refused) failures.push(`second job on a run in use by a background job was not refused: ${(await outputOf(4)).slice(-300)}`);
+      const sent = Date.now();
+      await fetch(url(`/api/kernels/${id}/interrupt`), { method: 'POST' });
+      const idle = await secondsUntilIdle(needle, sent);
+      console.log(`    background job: CPU idle ${Number.isFinite(idle) ? `${idle.toFixed(1)} s` : 'never (15 s)'} after Kernel → Interrupt`);
+      if (!(idle <= 5)) failures.push(`background job: the kernel's CPU was not idle within 5 s of the interrupt (${idle} s)`);
+      await sleep(1000);
+      const left = spawnSync('find', [root, '-name', 'run.lock'], { encoding: 'utf8' }).stdout.trim();
+      if (left) failures.push(`background job: run.lock left behind after the interrupt: ${left}`);
+    }
     await page.evaluate(() => window.Jupyter.notebook.kernel.kill()).catch(() => {});
   } catch (err) {
     failures.push(String(err instanceof Error ? err.message : err));
@@ -432,7 +454,7 @@ async function checkInterrupt(browser, server, token) {
     rmSync(file, { force: true });
     rmSync(root, { recursive: true, force: true });
   }
-  return { name: 'Kernel → Interrupt on a training cell and a sweep (CPU idle ≤ 5 s, checkpoint, resume)', ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures };
+  return { name: 'Kernel → Interrupt on a training cell and a sweep (CPU idle ≤ 5 s, checkpoint, resume); a second job on a run in use is refused', ok: failures.length === 0, seconds: (Date.now() - t0) / 1000, failures };
 }
 
 /** Page-side: the visible charts of a loaded notebook, by tag (img = static PNG, svg = SVG), and its trust. */
