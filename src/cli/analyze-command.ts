@@ -15,7 +15,7 @@ features), Table 5 (cosine to the predicted class center; models with a centers 
 of clean and PGD features; (a) adversarials by true label, (b) by predicted class)
 
   --run DIR          run folder (results.json and/or checkpoint/)
-  --profile P        smoke | cpu | paper: points, attack and t-SNE budgets (default cpu)
+  --profile P        smoke | cpu | gpu | paper: points, attack and t-SNE budgets (default cpu)
   --out DIR          where CSV / JSON / SVG go (default: the run folder)
   --backend NAME     ${BACKEND_NAMES.join(' | ')}
 

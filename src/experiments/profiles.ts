@@ -27,7 +27,7 @@ import type { OptimizerName } from '../train/optimizer';
 export type { LinfBudget };
 
 /** The profiles. */
-export const PROFILE_NAMES = ['smoke', 'cpu-quick', 'cpu', 'paper'] as const;
+export const PROFILE_NAMES = ['smoke', 'cpu-quick', 'cpu', 'gpu', 'paper'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** Datasets an experiment can run on: every registered dataset (a profile may not cover all of them). */
@@ -300,6 +300,39 @@ function cpuBudget(dataset: DatasetEntry): DatasetBudget {
   };
 }
 
+// ---- gpu -----------------------------------------------------------------------------------------
+
+/**
+ * gpu, MNIST and Fashion-MNIST: the `cpu` protocol with what one GPU buys — 20 epochs instead of 3 (Adam
+ * 1e-3, ×0.1 for the last 5), the same 10-step inner max of ε/4, and every attack on the **full test set**
+ * (C&W, DDN, the sweep, Table 3 and the features on 1,000 images). Sized from torch-cuda's step rates
+ * measured on an NVIDIA H200 (issue 20's table, SmallCNN, batch 128, fp32): training with a 10-step inner max
+ * ≈ 1,900–2,200 img/s, a natural training step ≈ 20,500 img/s, an attack step ≈ 32,000 img/s. Then:
+ *  - training: 20 × 60,000 images ≈ 10 min per inner-max row (AT, TRADES, MAT (BIBO), MAT (SO+BIBO), MMC),
+ *    ≈ 1 min per natural-cost row;
+ *  - evaluation: ≈ 3,600 attack steps per test image for the seven headline attacks (`attackStepsPerExample`)
+ *    × 10,000 images ≈ 19 min per row (an upper bound: broken points leave APGD's restarts and Square early);
+ *  - so ≈ 30 min per robust row and ≈ 3½ h for the eight rows on one H200 at today's torch-cuda speed
+ *    (≈ 0.4× PyTorch's; `mat reproduce --profile gpu --plan` re-times every step on the machine it runs on).
+ */
+function gpuBudget(dataset: DatasetEntry): DatasetBudget {
+  const cpu = cpuBudget(dataset);
+  return {
+    ...cpu,
+    train: { ...cpu.train, epochs: 20, innerMaxEpochs: 20, lrMilestones: [15] },
+    // AT-MMC: the same ramp as cpu (over the first epoch)
+    eval: {
+      ...cpu.eval,
+      subset: undefined,
+      minimizationSubset: 1000,
+      sweep: { ...cpu.eval.sweep, subset: 1000 },
+      mmc: { ...cpu.eval.mmc, subset: 1000 },
+      batchSize: 500,
+    },
+    analysis: { ...cpu.analysis, points: 1000, wardMaxPoints: 1000, tsnePointsPerSet: 500 },
+  };
+}
+
 // ---- paper ---------------------------------------------------------------------------------------
 
 /**
@@ -399,6 +432,14 @@ export const PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
     datasets: {
       mnist: cpuBudget(DATASETS.mnist),
       'fashion-mnist': cpuBudget(DATASETS['fashion-mnist']),
+    },
+  },
+  gpu: {
+    name: 'gpu',
+    description: 'one GPU (torch-cuda): the cpu protocol with 20 epochs per row and every attack on the full test set (≈ 30 min per robust row on an H200)',
+    datasets: {
+      mnist: gpuBudget(DATASETS.mnist),
+      'fashion-mnist': gpuBudget(DATASETS['fashion-mnist']),
     },
   },
   paper: {

@@ -165,6 +165,9 @@ export const TABLE_TITLES: Readonly<Record<string, string>> = {
   'table5-cosine': 'Table 5 — cosine to the predicted class center',
 };
 
+/** Tables written only where their optional suite has results (`mat reproduce --autoattack-standard`). */
+export const OPTIONAL_TABLES: readonly string[] = ['autoattack-standard'];
+
 /** Every table of a reproduction, by file name (ours beside the paper's; the attack summary is ours only). */
 export function reproductionFrames(results: ExperimentResults, budget: DatasetBudget, dataset: ExperimentDataset,
   rows: readonly RowKey[] = ALL_ROW_KEYS): Record<string, DataFrame> {

@@ -18,7 +18,7 @@ test('the parameters cell: the cell\'s profile unless $MAT_PROFILE is set; bad v
   withEnv({ MAT_PROFILE: undefined, MAT_DATASET: undefined, MAT_CACHED_ONLY: undefined }, () => {
     assert.deepEqual(checkNotebookParameters(base), { profile: 'cpu', dataset: 'mnist', cachedOnly: false });
     withEnv({ MAT_PROFILE: 'smoke' }, () => assert.equal(checkNotebookParameters(base).profile, 'smoke'));
-    assert.throws(() => checkNotebookParameters({ ...base, profile: 'gpu' }), oneLine(/unknown profile 'gpu'; valid profiles: .*cpu/));
+    assert.throws(() => checkNotebookParameters({ ...base, profile: 'tpu' }), oneLine(/unknown profile 'tpu'; valid profiles: .*cpu/));
     assert.throws(() => checkNotebookParameters({ ...base, knobs: { epsilons: [] } }), oneLine(/^epsilons is empty/));
     assert.throws(() => checkNotebookParameters({ ...base, knobs: { epsilons: [0.3, 2] } }), oneLine(/epsilons: 2 is not in \(0, 1\]/));
     assert.throws(() => checkNotebookParameters({ ...base, lists: { alphas: { values: [], min: 0 } } }), oneLine(/^alphas is empty/));

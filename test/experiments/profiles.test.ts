@@ -24,7 +24,7 @@ test('profiles cover mnist and fashion-mnist everywhere, cifar10 in smoke and pa
     assert.equal(PROFILES[p].datasets.cifar10 !== undefined, p === 'smoke' || p === 'paper', p);
   }
   assert.throws(() => datasetBudget('cpu', 'cifar10'), RangeError);
-  assert.throws(() => parseProfileName('gpu'), /valid profiles: smoke, cpu-quick, cpu, paper/);
+  assert.throws(() => parseProfileName('tpu'), /valid profiles: smoke, cpu-quick, cpu, gpu, paper/);
   assert.throws(() => parseExperimentDataset('svhn'), RangeError);
 });
 

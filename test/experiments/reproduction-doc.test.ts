@@ -20,7 +20,7 @@ test('generated blocks are parsed with their profile, dataset and name; bad name
     { profile: 'cpu', dataset: 'mnist', name: 'table2-robustness', content: '| a |\n' },
     { profile: 'cpu', dataset: 'fashion-mnist', name: 'compute-time', content: '' },
   ]);
-  assert.throws(() => generatedBlocks('<!-- generated: gpu/mnist x -->\n<!-- end generated -->'), /unknown profile 'gpu'/);
+  assert.throws(() => generatedBlocks('<!-- generated: tpu/mnist x -->\n<!-- end generated -->'), /unknown profile 'tpu'/);
 });
 
 test('REPRODUCTION.md: every generated table equals the one built from data/results', async () => {
