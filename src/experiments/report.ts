@@ -6,7 +6,6 @@
  * The paper reports CIFAR-10 and MNIST; a Fashion-MNIST run fills the MNIST columns renamed
  * 'Fashion-MNIST …' and keeps the paper's MNIST numbers beside them as the nearest reference.
  */
-import * as dfd from 'danfojs';
 import type { DataFrame } from 'danfojs';
 import { ablationBarsSpec, accuracyCurveSpec, PAPER_MARK_NOTE, tsneScatterSpec, type AccuracyPoint, type AblationBar, type ChartSpec } from '../charts';
 import { datasetEntry } from '../data';
@@ -19,6 +18,7 @@ import {
 } from '../tables';
 import { cellMarks, setCellMarks, setColumnDecimals, type CellMark } from '../tables/format';
 import { DATASETS as PAPER_DATASET_COLUMNS } from '../tables/paper-numbers';
+import { newDataFrame } from '../tables/frame';
 import { adaptivePgdKey, autoAttackStandardColumns, epsilonLabel, headlineAttacks, minimizationSteps, mmcComparisonSteps, sweepSteps, tablePgdStep } from './eval-suites';
 import type { EvalOutcome, FixedEpsilonOutcome, MinimizationOutcome } from './evaluate-step';
 import type { FeatureAnalysis } from './feature-step';
@@ -55,7 +55,7 @@ export function datasetTitle(dataset: ExperimentDataset): string {
 /** A DataFrame from columns and rows, with display decimals. */
 export function frameOf(columns: string[], rows: unknown[][], decimals: Record<string, number> = {}): DataFrame {
   const clean = rows.map((r) => r.map((v) => (v === undefined || v === null ? NaN : v)));
-  return setColumnDecimals(new dfd.DataFrame(clean, { columns }), decimals);
+  return setColumnDecimals(newDataFrame(clean, columns), decimals);
 }
 
 function frameRows(df: DataFrame): unknown[][] {

@@ -1,6 +1,18 @@
-import * as dfd from 'danfojs';
+import type * as Danfo from 'danfojs';
 import type { DataFrame } from 'danfojs';
 import { setColumnDecimals } from './format';
+
+let danfo: typeof Danfo | undefined;
+
+/**
+ * A DataFrame of rows under column names. danfojs is loaded on the first call, not at import: it takes ≈ 1.5 s
+ * to load, which every grid task (`mat cell`: train or attack one cell, no table) would otherwise pay.
+ */
+export function newDataFrame(rows: unknown[][], columns: string[]): DataFrame {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  danfo ??= require('danfojs') as typeof Danfo;
+  return new danfo.DataFrame(rows, { columns });
+}
 
 /** Options shared by the paper-table builders. */
 export interface PaperTableOptions {
@@ -21,7 +33,7 @@ export interface ColumnSpec {
 export function buildFrame(columns: readonly ColumnSpec[]): DataFrame {
   const n = columns[0]?.values.length ?? 0;
   const rows = Array.from({ length: n }, (_, i) => columns.map((c) => normalise(c.values[i])));
-  const df = new dfd.DataFrame(rows, { columns: columns.map((c) => c.name) });
+  const df = newDataFrame(rows, columns.map((c) => c.name));
   const decimals: Record<string, number> = {};
   for (const c of columns) if (c.decimals !== undefined) decimals[c.name] = c.decimals;
   return setColumnDecimals(df, decimals);
