@@ -11,7 +11,7 @@ import {
   taskRecordFile, type Grid, type GridCell, type ResultsLocation, type SlurmOptions, type TaskRecord,
 } from '../experiments';
 import { writeJsonAtomic } from '../io/json';
-import { TrainingStopped } from '../train/trainer';
+import { CancelToken, InterruptedError, interruptible } from '../io/interrupt';
 import { numberFlag, parseFlags, UsageError, type CommandContext, type FlagSpec } from './args';
 
 /** An error that ends `mat` with its own exit status (INTERRUPTED_EXIT: checkpointed, resume later). */
@@ -66,8 +66,9 @@ export const CELL_HELP = `mat cell — run one cell of a grid's manifest (what e
   --checkpoint-every N training also checkpoints every N steps
   --backend NAME
 
-A complete cell is skipped; a cell another process is running is waited for. SIGUSR1 / SIGTERM: training
-checkpoints and the task exits with status ${INTERRUPTED_EXIT} (re-run to resume). The task's state goes to
+A complete cell is skipped; a cell another process is running is waited for. SIGUSR1 / SIGTERM stop it as
+Ctrl-C stops a local run: training checkpoints after its batch, an evaluation keeps its finished steps, and
+the task exits with status ${INTERRUPTED_EXIT} (re-run to resume). The task's state goes to
 <grid>/tasks/<stage>-<I>.json.
 `;
 
@@ -92,11 +93,13 @@ export async function cellCommand(argv: string[], ctx: CommandContext = {}): Pro
     state, cell: cell.id, ...(jobId ? { jobId } : {}), host: os.hostname(), pid: process.pid, at: new Date().toISOString(), ...(error ? { error } : {}),
   } satisfies TaskRecord);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  let stop = false;
+  // the time-limit signal (USR1) and scancel's SIGTERM stop the task the way Ctrl-C stops a local run: the
+  // job's token is cancelled, training checkpoints after its batch and an attack after its batch (finished
+  // steps are stored), and the InterruptedError below marks the task interrupted
+  const token = new CancelToken();
   const onSignal = (signal: string) => {
-    log(`cell: ${signal}: ${cell.stage === 'train' ? 'checkpointing at the next step' : 'stopping (finished steps are stored)'}`);
-    stop = true;
-    if (cell.stage !== 'train') { note('interrupted'); process.exit(INTERRUPTED_EXIT); }
+    log(`cell: ${signal}: ${cell.stage === 'train' ? 'checkpointing after the current batch' : 'stopping after the current batch (finished steps are stored)'}`);
+    token.cancel(signal);
   };
   process.on('SIGUSR1', () => onSignal('SIGUSR1'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -104,14 +107,14 @@ export async function cellCommand(argv: string[], ctx: CommandContext = {}): Pro
   log(`cell ${index} of ${path.basename(manifest)}: ${cell.id} (${cell.label})${jobId ? `, job ${jobId}` : ''} on ${os.hostname()}`);
   await ctx.startBackend?.();
   try {
-    const r = await runCell(cell, {
-      results, progressSeconds: 15, onProgress: (e) => log(`  ${e.message}`), notice: log,
-      hooks: { shouldStop: () => stop, checkpointEvery: numberFlag(v, 'checkpoint-every', { integer: true, min: 1 }) },
-    });
+    const checkpointEvery = numberFlag(v, 'checkpoint-every', { integer: true, min: 1 });
+    const r = await interruptible(() => runCell(cell, {
+      results, progressSeconds: 15, onProgress: (e) => log(`  ${e.message}`), notice: log, hooks: { checkpointEvery },
+    }), token);
     note(r.skipped ? 'skipped' : 'done');
     log(r.skipped ? `cell ${cell.id}: complete already, skipped` : `cell ${cell.id}: done in ${r.result!.seconds.toFixed(1)} s → ${r.result!.file}`);
   } catch (err) {
-    if (err instanceof TrainingStopped) {
+    if (err instanceof InterruptedError) {
       note('interrupted');
       throw new ExitError(`${cell.id}: ${err.message}`, INTERRUPTED_EXIT);
     }

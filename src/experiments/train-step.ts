@@ -35,7 +35,7 @@ export interface TrainStepOptions extends StepOptions {
   /** only accept a cached run whose checkpoint is present (default false) */
   requireCheckpoint?: boolean;
   /** passed to runTraining (per-batch / per-epoch reports) */
-  hooks?: Pick<TrainRunHooks, 'onBatchEnd' | 'onEpochEnd' | 'onStart' | 'shouldStop' | 'checkpointEvery'>;
+  hooks?: Pick<TrainRunHooks, 'onBatchEnd' | 'onEpochEnd' | 'onStart' | 'checkpointEvery'>;
   /** label for progress messages (default: the config's method) */
   label?: string;
   /** experiment folders whose runs a plan compares a missing configuration with (the nearest is named) */
@@ -96,7 +96,6 @@ export async function ensureTrainedRun(config: TrainRunConfig, dirs: { read: rea
   const results = await runTraining(config, runDir, {
     resume: true,
     onStart: options.hooks?.onStart,
-    shouldStop: options.hooks?.shouldStop,
     checkpointEvery: options.hooks?.checkpointEvery,
     onEpochEnd: options.hooks?.onEpochEnd,
     onBatchEnd: (r) => {

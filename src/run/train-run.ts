@@ -24,8 +24,6 @@ export interface TrainRunHooks {
   /** hears what the run did besides training (stale locks taken over, crashed writes cleaned); default stderr */
   onNotice?: (message: string) => void;
   onBatchEnd?: (r: BatchReport) => void;
-  /** asked after every step: true checkpoints and stops (TrainingStopped; see train's `shouldStop`) */
-  shouldStop?: () => boolean;
   onEpochEnd?: (r: EpochReport) => void;
   /** called once the data and model exist, before the first step */
   onStart?: (info: { trainExamples: number; batchesPerEpoch: number; parameters: number; resumed: boolean }) => void;
@@ -87,7 +85,7 @@ async function trainLocked(config: TrainRunConfig, runDir: string, checkpointDir
     optimizer: { name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum },
     lrMilestones: config.lrMilestones, checkpointDir, resume: hooks.resume, checkpointEvery: hooks.checkpointEvery,
     config: stored as unknown as Record<string, unknown>, maxSteps: config.maxSteps,
-    onBatchEnd: hooks.onBatchEnd, onEpochEnd: hooks.onEpochEnd, shouldStop: hooks.shouldStop,
+    onBatchEnd: hooks.onBatchEnd, onEpochEnd: hooks.onEpochEnd,
   });
   const evalStart = performance.now();
   const cleanTestAccuracy = await accuracy(model, testData);

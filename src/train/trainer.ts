@@ -73,19 +73,6 @@ export interface TrainOptions {
    * (default: the interrupt of the job this runs in, see io/interrupt.ts)
    */
   signal?: CancelSignal;
-  /**
-   * asked after every step: true checkpoints the progress and throws a TrainingStopped (a cluster task told
-   * its time is up, SIGTERM / SIGUSR1); a later run with `resume` continues from that step
-   */
-  shouldStop?: () => boolean;
-}
-
-/** Training stopped on request (`shouldStop`) after checkpointing: resume to continue. */
-export class TrainingStopped extends Error {
-  constructor(readonly step: number, readonly checkpointDir: string | undefined) {
-    super(`training stopped on request at step ${step}${checkpointDir ? ` (checkpointed in ${checkpointDir}; resume to continue)` : ''}`);
-    this.name = 'TrainingStopped';
-  }
 }
 
 export interface TrainResult {
@@ -213,12 +200,6 @@ export async function train(model: Classifier, data: Dataset, loss: LossFn, opti
           });
         }
         if (last) break;
-        // a signal handler (the usual source of a stop request) runs only when the event loop turns: let it
-        if (options.shouldStop) await new Promise((resolve) => setImmediate(resolve));
-        if (options.shouldStop?.()) {
-          flush(); await save({ seen, lossSum, correctSum, partSums });
-          throw new TrainingStopped(progress.step, checkpointDir);
-        }
         if (checkpointDir && ((performance.now() - lastSave) / 1000 > checkpointSeconds || progress.step % checkpointEvery === 0)) {
           flush(); await save({ seen, lossSum, correctSum, partSums }); lastSave = performance.now();
         }
