@@ -47,13 +47,13 @@ export async function openRasterizer(scale = PNG_SCALE): Promise<SvgRasterizer> 
 }
 
 /** How long a shared rasterizer stays open after its last use (a notebook draws figures in bursts). */
-const IDLE_CLOSE_MS = 60_000;
+const IDLE_CLOSE_MS = 20_000;
 interface SharedRasterizer { r: Promise<SvgRasterizer>; timer?: NodeJS.Timeout; queue: Promise<unknown> }
 let shared: SharedRasterizer | undefined;
 
 /**
  * Runs `job` on one Chromium kept open between calls (a kernel draws many figures; starting Chromium takes
- * ~1 s) and closed after a minute idle or at exit. Jobs run one at a time (one page).
+ * ~1 s) and closed after 20 s idle ({@link closeSharedRasterizer} closes it at once). Jobs run one at a time (one page).
  */
 export async function withSharedRasterizer<T>(job: (r: SvgRasterizer) => Promise<T>): Promise<T> {
   let s: SharedRasterizer;
@@ -72,6 +72,16 @@ export async function withSharedRasterizer<T>(job: (r: SvgRasterizer) => Promise
     s.timer = setTimeout(() => { if (shared === s) { shared = undefined; void s.r.then((r) => r.close()).catch(() => undefined); } }, IDLE_CLOSE_MS);
     s.timer.unref(); // an idle rasterizer never keeps the process alive
   }
+}
+
+/** Closes the shared Chromium now (tests, scripts that must exit at once; a kernel needs not call it). */
+export async function closeSharedRasterizer(): Promise<void> {
+  const s = shared;
+  shared = undefined;
+  if (!s) return;
+  if (s.timer) clearTimeout(s.timer);
+  await s.queue;
+  await s.r.then((r) => r.close(), () => undefined);
 }
 
 /** The CSS size of an SVG (its root's width / height), or undefined. */
