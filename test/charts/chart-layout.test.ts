@@ -1,7 +1,7 @@
 /** Chart layout flaws of issue 23: marks inside the axes, labels clear of paper ticks, opaque legends, dodged curves. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ablationBarsSpec, ablationCurveSpec, accuracyCurveSpec, renderSvg, type AblationBar } from '../../src/charts';
+import { ablationBarsSpec, ablationCurveSpec, accuracyCurveSpec, renderSvg, tsneScatterSpec, type AblationBar } from '../../src/charts';
 
 type Datum = { value: number; lower: number | null; upper: number | null; paper: number | null; labelAt: number; labelTop: number; inside: boolean; labelText: string; flag: string };
 const dataOf = (spec: unknown): Datum[] => (spec as { data: { values: Datum[] } }).data.values;
@@ -61,13 +61,15 @@ test('bars: a flag is printed after the value and listed in the tooltip; dots pr
 const legendOpacities = (svg: string): number[] => [...svg.matchAll(/role-legend-symbol[^>]*>(.*?)<\/g>/g)]
   .flatMap((m) => [...m[1].matchAll(/opacity="([\d.]+)"/g)].map((o) => Number(o[1])));
 
-test('legends are opaque: the ablation curve (band at 0.15 first), Figure 2 and the bars', async () => {
+test('legends are opaque: the ablation curve (band at 0.15 first), Figure 2, Figure 1 (points at 0.85) and the bars', async () => {
   const points = [0, 0.5, 1].flatMap((value) => ['clean', 'PGD-40'].map((attack) => ({ value, attack, series: '', mean: 0.5, min: 0.4, max: 0.6, seeds: 2, low: 0.45, high: 0.55, n: 1000 })));
   const curve = legendOpacities(await renderSvg(ablationCurveSpec(points)));
   assert.equal(curve.length, 2);
   assert.deepEqual(curve, [1, 1]);
   const fig2 = legendOpacities(await renderSvg(accuracyCurveSpec([0, 0.1].flatMap((epsilon) => ['A', 'B'].map((model) => ({ model, epsilon, accuracy: 0.9, lower: 0.85, upper: 0.95 }))))));
   assert.ok(fig2.length >= 2 && fig2.every((o) => o === 1), `figure 2 legend opacities ${fig2}`);
+  const tsne = legendOpacities(await renderSvg(tsneScatterSpec([0, 1, 2].flatMap((i) => (['clean', 'adversarial'] as const).map((set) => ({ x: i, y: i * i, set, label: i, predicted: (i + 1) % 3 }))))));
+  assert.ok(tsne.length >= 5 && tsne.every((o) => o === 1), `t-SNE legend opacities ${tsne} (its points are at 0.85)`);
   const bars = legendOpacities(await renderSvg(ablationBarsSpec(l2Bars, { valueFormat: '' })));
   assert.ok(bars.length >= 2 && bars.every((o) => o === 1), `bars legend opacities ${bars}`);
 });
