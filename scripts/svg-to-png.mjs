@@ -17,9 +17,16 @@ export function chromiumPath() {
   return cands.find((p) => existsSync(p));
 }
 
+/** The CSS size of an SVG from its root's width/height attributes (vega writes both), or undefined. */
+export function svgSize(svg) {
+  const m = /<svg\b[^>]*?\swidth="([\d.]+)(?:px)?"[^>]*?\sheight="([\d.]+)(?:px)?"/.exec(svg);
+  return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
+}
+
 /**
  * Opens one headless Chromium; `render(svg)` returns the PNG (a Buffer) of the SVG on white at `scale`
- * device pixels per CSS pixel. Call close() when done. Throws when chromium is missing.
+ * device pixels per CSS pixel, `pdf(svg)` a one-page vector PDF of the SVG's size. Call close() when done.
+ * Throws when chromium is missing. src/charts/rasterize.ts (displayChart, exportChart) uses this one too.
  */
 export async function openSvgRasterizer({ scale = 1.5 } = {}) {
   const executablePath = chromiumPath();
@@ -34,6 +41,18 @@ export async function openSvgRasterizer({ scale = 1.5 } = {}) {
       const el = await page.$('body > svg');
       if (!el) throw new Error('svg-to-png: the input has no top-level <svg> element');
       return el.screenshot({ type: 'png', omitBackground: false });
+    },
+    async pdf(svg) {
+      const size = svgSize(svg);
+      if (!size) throw new Error('svg-to-png: the input has no <svg width=… height=…> to size the PDF page');
+      // the page is the SVG's size, margins 0; print keeps the SVG as vectors
+      const page2 = await context.newPage();
+      try {
+        await page2.setContent(`<!doctype html><html><head><style>@page{size:${size.width}px ${size.height}px;margin:0}html,body{margin:0;background:#fff}svg{display:block}</style></head><body>${svg}</body></html>`);
+        return await page2.pdf({ width: `${size.width}px`, height: `${size.height}px`, printBackground: true, pageRanges: '1' });
+      } finally {
+        await page2.close();
+      }
     },
     close: () => browser.close(),
   };

@@ -34,7 +34,8 @@ export function ablationCurveSpec(points: readonly AblationPoint[], options: Abl
   const { parameterTitle = 'parameter', width = 420, height = 280, title } = options;
   const values = points.map((p) => ({ ...p, series: p.series || '—' }));
   const x = { field: 'value', type: 'quantitative' as const, title: parameterTitle };
-  const color = { field: 'attack', type: 'nominal' as const, title: 'attack', scale: { domain: [...new Set(points.map((p) => p.attack))] } };
+  // legend symbols opaque: the legend takes its symbol from the first layer (the band, at opacity 0.15)
+  const color = { field: 'attack', type: 'nominal' as const, title: 'attack', scale: { domain: [...new Set(points.map((p) => p.attack))] }, legend: { symbolOpacity: 1, symbolType: 'circle' } };
   // one y title on every layer: vega-lite would otherwise join the layers' field names into it
   const percent = { title: 'accuracy (mean over seeds)', scale: { domain: [0, 1] }, axis: { format: '.0%' } };
   const series = points.some((p) => p.series !== '');

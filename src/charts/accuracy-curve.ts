@@ -22,7 +22,15 @@ export interface AccuracyCurveOptions extends ChartBaseOptions {
   epsilonTitle?: string;
   /** y-axis title; default 'robust accuracy' */
   accuracyTitle?: string;
+  /** draw the models side by side along ε (within {@link DODGE_SHARE} of the smallest ε gap), so identical curves stay visible; default true */
+  dodge?: boolean;
 }
+
+/** Share of the smallest gap between two ε that the dodged models span together. */
+export const DODGE_SHARE = 0.35;
+
+/** How a subtitle says that the models are dodged. */
+export const DODGE_NOTE = 'models drawn slightly apart along ε so coinciding curves stay visible';
 
 /**
  * Figure 2: robust accuracy vs PGD ε, one line per model told apart by colour, dash and marker shape (so
@@ -33,14 +41,24 @@ export function accuracyCurveSpec(points: readonly AccuracyPoint[], options: Acc
   const { epsilonMultiplier = 1, width = 440, height = 300, accuracyTitle = 'robust accuracy' } = options;
   const { epsilonTitle = epsilonMultiplier === 255 ? 'ε × 255 (L∞, pixels in [0, 255])' : epsilonMultiplier === 1 ? 'ε (L∞, pixels in [0, 1])' : `ε × ${epsilonMultiplier} (L∞)` } = options;
   const models = [...new Set(points.map((p) => p.model))];
+  // dodge: each model drawn a little beside the others along x (the tooltip keeps the true ε), so models
+  // whose curves coincide (several at ≈ 100 %) stay visible side by side instead of one hiding the rest
+  const eps = [...new Set(points.map((p) => p.epsilon * epsilonMultiplier))].sort((a, b) => a - b);
+  const gaps = eps.slice(1).map((e, i) => e - eps[i]).filter((g) => g > 0);
+  const minGap = gaps.length ? Math.min(...gaps) : 1;
+  const { dodge = true } = options;
+  const step = dodge && models.length > 1 ? (DODGE_SHARE * minGap) / (models.length - 1) : 0;
+  const shift = (model: string) => (models.indexOf(model) - (models.length - 1) / 2) * step;
   const values = points.map((p) => ({
-    model: p.model, epsilon: p.epsilon * epsilonMultiplier, accuracy: p.accuracy,
+    model: p.model, epsilon: p.epsilon * epsilonMultiplier, plotEpsilon: p.epsilon * epsilonMultiplier + shift(p.model), accuracy: p.accuracy,
     lower: p.lower ?? null, upper: p.upper ?? null, n: p.n ?? null,
   }));
+  const half = step * ((models.length - 1) / 2 + 1);
+  const xDomain = eps.length ? [eps[0] - half, eps[eps.length - 1] + half] : undefined;
   const series = (range: readonly unknown[]) => ({ domain: models, range: models.map((_, i) => range[i % range.length]) });
-  const legend = { title: 'model', symbolStrokeWidth: 2, symbolSize: 120 };
+  const legend = { title: 'model', symbolStrokeWidth: 2, symbolSize: 120, symbolOpacity: 1 };
   const color = { field: 'model', type: 'nominal' as const, title: 'model', scale: { domain: models }, legend };
-  const x = { field: 'epsilon', type: 'quantitative' as const, title: epsilonTitle };
+  const x = { field: 'plotEpsilon', type: 'quantitative' as const, title: epsilonTitle, ...(xDomain ? { scale: { domain: xDomain, nice: false, zero: false } } : {}) };
   const y = { field: 'accuracy', type: 'quantitative' as const, title: accuracyTitle, scale: { domain: [0, 1] }, axis: { format: '.0%' } };
   const tooltip = [
     { field: 'model', type: 'nominal' as const },
@@ -69,7 +87,8 @@ export function accuracyCurveSpec(points: readonly AccuracyPoint[], options: Acc
         encoding: { y, strokeDash: { field: 'model', type: 'nominal' as const, title: 'model', scale: series(SERIES_DASHES), legend }, order: { field: 'epsilon', type: 'quantitative' as const } },
       },
       {
-        mark: { type: 'point' as const, filled: true, size: 60, opacity: 1 },
+        // a thin white outline keeps a marker readable where it overlaps another model's
+        mark: { type: 'point' as const, filled: true, size: 60, opacity: 1, stroke: 'white', strokeWidth: 0.7 },
         encoding: { y, shape: { field: 'model', type: 'nominal' as const, title: 'model', scale: series(SERIES_SHAPES), legend }, tooltip },
       },
     ],

@@ -5,3 +5,5 @@ export * from './ablation-bars';
 export * from './ablation-curve';
 export * from './render';
 export * from './display';
+export * from './rasterize';
+export * from './export';

@@ -62,13 +62,14 @@ export function tsneScatterSpec(points: readonly TsnePoint[], options: TsneScatt
         type: 'nominal',
         title: colourTitle,
         scale: { domain: classes, scheme: 'category10' },
-        legend: { titleLimit: 400 },
+        legend: { titleLimit: 400, symbolOpacity: 1 }, // the points are at 0.85; their legend stays opaque
       },
       shape: {
         field: 'set',
         type: 'nominal',
         title: 'data',
         scale: { domain: ['clean', 'adversarial'], range: ['circle', 'triangle-up'] },
+        legend: { symbolOpacity: 1 },
       },
       // triangles drawn twice the area of circles so adversarial points stay visible
       size: { field: 'area', type: 'quantitative', scale: null, legend: null },

@@ -7,7 +7,7 @@
  * 'Fashion-MNIST …' and keeps the paper's MNIST numbers beside them as the nearest reference.
  */
 import type { DataFrame } from 'danfojs';
-import { ablationBarsSpec, accuracyCurveSpec, PAPER_MARK_NOTE, tsneScatterSpec, type AccuracyPoint, type AblationBar, type ChartSpec } from '../charts';
+import { ablationBarsSpec, accuracyCurveSpec, DODGE_NOTE, PAPER_MARK_NOTE, tsneScatterSpec, type AccuracyPoint, type AblationBar, type ChartSpec } from '../charts';
 import { datasetEntry } from '../data';
 import { accuracyInterval, meanAndMedian } from '../eval';
 import type { TrainRunResults } from '../run/config';
@@ -109,6 +109,16 @@ export const MASKING_NOTE = `${MASKING_MARK} masking suspected: PGD's gradient-m
 /** The ids of the sanity checks that warned on a row's table PGD (Tables 2, 4: the step that runs them); [] if none or not run. */
 export function maskingSuspected(r: RowResults | undefined, budget: DatasetBudget): string[] {
   return (fixed(r, tablePgdStep(budget).key)?.sanity ?? []).filter((c) => c.status === 'warn').map((c) => c.id);
+}
+
+/** The flag of a PGD bar whose sanity checks fired (Tables 2, 4 as charts, like the tables' cells), else nothing. */
+function maskingFlag(r: RowResults | undefined, budget: DatasetBudget): { flag?: string } {
+  return maskingSuspected(r, budget).length ? { flag: MASKING_MARK } : {};
+}
+
+/** The subtitle line saying what the flag means, where a bar carries it. */
+function maskingNote(bars: ReadonlyArray<{ flag?: string }>): string[] {
+  return bars.some((b) => b.flag === MASKING_MARK) ? [MASKING_NOTE] : [];
 }
 
 /** What a paper-layout table (Tables 2, 4, 5) prints in its Defense column: the paper's name, or the variant's label ("MAT (SO+BIBO), α = 0.5"). */
@@ -295,7 +305,7 @@ export function table2Charts(results: ExperimentResults, budget: DatasetBudget, 
     const paper = paperCol && row in PAPER_TABLE2 ? PAPER_TABLE2[row as keyof typeof PAPER_TABLE2][paperCol] : undefined; // the paper's Table 2 has no MMC row
     if (m.Clean !== undefined) acc.push({ defense, metric: 'Clean', ...withInterval(m.Clean, r?.train?.metrics.testExamples), paper: paperNumber(paper?.Clean, 0.01) });
     const pgd = fixed(r, tablePgdStep(budget).key);
-    if (pgd) acc.push({ defense, metric: pgdLabel, ...withInterval(pgd.robustAccuracy, pgd.examples), paper: paperNumber(paper?.PGD, 0.01) });
+    if (pgd) acc.push({ defense, metric: pgdLabel, ...withInterval(pgd.robustAccuracy, pgd.examples), paper: paperNumber(paper?.PGD, 0.01), ...maskingFlag(r, budget) });
     for (const [metric, step] of [['C&W', cwStep], ['DDN', ddnStep]] as const) {
       const o = minimization(r, step.key);
       if (!o) continue;
@@ -310,7 +320,7 @@ export function table2Charts(results: ExperimentResults, budget: DatasetBudget, 
     accuracy: ablationBarsSpec(acc, {
       title: `Table 2 (${title}): clean and ${pgdLabel} accuracy (ε = ${epsilonLabel(budget.eval.pgd.epsilon)}, L∞)`,
       subtitle: [[sizesNote(acc.filter((b) => b.metric === 'Clean'), 'clean'), sizesNote(acc.filter((b) => b.metric !== 'Clean'), pgdLabel), ACCURACY_INTERVAL_NOTE, paperNote]
-        .filter(Boolean).join('; ')],
+        .filter(Boolean).join('; '), ...maskingNote(acc)],
     }),
     norms: ablationBarsSpec(norms, {
       title: `Table 2 (${title}): mean L2 distance of the C&W / DDN adversarials (lower = less robust)`,
@@ -346,7 +356,8 @@ export function figure2Spec(results: ExperimentResults, budget: DatasetBudget, d
   const points = figure2Points(results, budget);
   return accuracyCurveSpec(points, {
     title: `Figure 2 (${datasetTitle(dataset)}): robust accuracy vs PGD-${budget.eval.sweep.steps} ε`,
-    subtitle: [sizesNote(points, 'test images per point'), ACCURACY_INTERVAL_NOTE, 'ε = 0: clean accuracy on the same images'].filter(Boolean).join('; '),
+    subtitle: [[sizesNote(points, 'test images per point'), ACCURACY_INTERVAL_NOTE, 'ε = 0: clean accuracy on the same images'].filter(Boolean).join('; '),
+      ...(new Set(points.map((p) => p.model)).size > 1 ? [DODGE_NOTE] : [])],
     ...(datasetEntry(dataset).epsilonInGreyLevels ? { epsilonMultiplier: 255 } : {}),
   });
 }
@@ -490,7 +501,7 @@ export function table4Chart(results: ExperimentResults, budget: DatasetBudget, d
   for (const row of TABLE4_ROW_KEYS) {
     const p = fixed(results[row], pgd), a = fixed(results[row], adaptive);
     const paper = paperCol ? PAPER_TABLE4[row][paperCol] : undefined;
-    if (p) bars.push({ defense: rowLabel(results, row), metric: 'PGD', ...withInterval(p.robustAccuracy, p.examples), paper: paperNumber(paper?.PGD, 0.01) });
+    if (p) bars.push({ defense: rowLabel(results, row), metric: 'PGD', ...withInterval(p.robustAccuracy, p.examples), paper: paperNumber(paper?.PGD, 0.01), ...maskingFlag(results[row], budget) });
     if (a) bars.push({ defense: rowLabel(results, row), metric: 'Adaptive-PGD', ...withInterval(a.robustAccuracy, a.examples), paper: paperNumber(paper?.['Adaptive-PGD'], 0.01) });
     const strong = apgdKey === undefined ? undefined : fixed(results[row], apgdKey);
     if (strong) bars.push({ defense: rowLabel(results, row), metric: TABLE4_APGD_COLUMN, ...withInterval(strong.robustAccuracy, strong.examples) });
@@ -498,7 +509,7 @@ export function table4Chart(results: ExperimentResults, budget: DatasetBudget, d
   return ablationBarsSpec(bars, {
     title: `Table 4 (${datasetTitle(dataset)}): PGD-${budget.eval.pgd.steps} vs adaptive PGD-${budget.eval.pgd.steps}` +
       `${apgdKey ? ` and APGD-${budget.eval.apgd.nIter} on the same objective` : ''} (ε = ${epsilonLabel(budget.eval.pgd.epsilon)}, L∞)`,
-    subtitle: [sizesNote(bars, 'test images'), ACCURACY_INTERVAL_NOTE, paperCol ? PAPER_MARK_NOTE : undefined].filter(Boolean).join('; '),
+    subtitle: [[sizesNote(bars, 'test images'), ACCURACY_INTERVAL_NOTE, paperCol ? PAPER_MARK_NOTE : undefined].filter(Boolean).join('; '), ...maskingNote(bars)],
   });
 }
 

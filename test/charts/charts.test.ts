@@ -135,14 +135,16 @@ test('every spec compiles to Vega', () => {
 test('displayChart sends ONE display_data carrying SVG + Vega-Lite (+ text) to the sink', async () => {
   const sent: Array<[DisplayDataContent, boolean]> = [];
   const spec = accuracyCurveSpec([{ model: 'a', epsilon: 0, accuracy: 1 }, { model: 'a', epsilon: 1, accuracy: 0.5 }], { title: 'curve' });
-  const bundle = await displayChart(spec, { sink: (c, u) => sent.push([c, u]) });
+  // png: false — the PNG (chromium) is covered by export.test.ts
+  const bundle = await displayChart(spec, { sink: (c, u) => sent.push([c, u]), png: false });
   assert.equal(sent.length, 1);
   const [content, update] = sent[0];
   assert.equal(update, false);
   assert.deepEqual(Object.keys(content.data).sort(), ['application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain']);
   assert.match(content.data['image/svg+xml'] as string, /^<svg/);
   assert.equal(content.data['application/vnd.vegalite.v5+json'], spec);
-  assert.deepEqual(bundle, await chartMimeBundle(spec));
+  assert.deepEqual(bundle, await chartMimeBundle(spec, { png: false }));
+  assert.equal(content.data['text/plain'], '<Vega-Lite chart: curve>', 'the title, not "[object Object]"');
   // outside a tslab kernel there is no writer: displayChart refuses instead of printing
   assert.equal(tslabDisplaySink(), undefined);
   await assert.rejects(displayChart(spec), /no tslab kernel/);

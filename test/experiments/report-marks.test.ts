@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { useTestBackend } from '../helpers/backend';
-import { attackSummaryFrame, datasetBudget, loadShippedResults, MASKING_NOTE, SHIPPED_RESULTS_ROOT, table2Frame, table4Frame, table5Frame } from '../../src/experiments';
+import { attackSummaryFrame, datasetBudget, loadShippedResults, MASKING_NOTE, maskingSuspected, rowLabel, SHIPPED_RESULTS_ROOT, table2Charts, table2Frame, table4Chart, table4Frame, table5Frame } from '../../src/experiments';
 import { projectRoot } from '../../src/io/paths';
 import { toCsv, toHtml } from '../../src/tables';
 
@@ -52,4 +52,27 @@ test('variant rows are labelled in the paper-layout tables (Tables 2, 4, 5), not
     assert.equal(html.split('<td style="text-align:left">MAT</td>').length - 1, 3, 'the other three MAT rows keep the paper name');
   }
   assert.match(toHtml(attackSummaryFrame(results, budget)), /MAT \(SO\), α = 0\.5<\/td><td[^>]*>99\.00<\/td><td[^>]*>95\.40&nbsp;<span/);
+});
+
+test('Table 2 / 4 charts: † on the PGD bar of rows whose sanity checks fired, the subtitle says what † means', async () => {
+  const results = await loadShippedResults('cpu', 'mnist', shipped);
+  type Bar = { defense: string; metric: string; flag: string; labelText: string };
+  const barsOf = (spec: unknown) => (spec as { data: { values: Bar[] } }).data.values;
+  const subtitle = (spec: unknown) => [(spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join('\n');
+  for (const [spec, pgd] of [[table2Charts(results, budget, 'mnist').accuracy, 'PGD-40'], [table4Chart(results, budget, 'mnist'), 'PGD']] as const) {
+    const bars = barsOf(spec);
+    const soPgd = bars.find((b) => b.defense === 'MAT (SO)' && b.metric === pgd)!;
+    assert.equal(soPgd.flag, '†', 'MAT (SO): PGD at ε = 1 leaves images correct');
+    assert.match(soPgd.labelText, /^95\.4% †$/);
+    assert.ok(bars.filter((b) => b.metric !== pgd).every((b) => b.flag === ''), 'only the PGD bar carries it, as the table marks only its PGD cell');
+    assert.ok(subtitle(spec).includes(MASKING_NOTE));
+  }
+  const t2 = barsOf(table2Charts(results, budget, 'mnist').accuracy);
+  assert.equal(t2.find((b) => b.defense === 'Natural' && b.metric === 'PGD-40')!.flag, '', 'no mark where the checks pass');
+  assert.equal(t2.find((b) => b.defense === 'AT' && b.metric === 'PGD-40')!.flag, '');
+  // the flags agree with the table's marks row for row
+  const flagged = t2.filter((b) => b.flag === '†').map((b) => b.defense).sort();
+  const marked = (['natural', 'at', 'trades', 'mat', 'mat-bibo', 'mat-so', 'mat-so-bibo', 'mmc'] as const).filter((r) => maskingSuspected(results[r], budget).length > 0).map((r) => rowLabel(results, r)).sort();
+  assert.deepEqual(flagged, marked);
+  assert.ok(flagged.length >= 3, flagged.join(', '));
 });
