@@ -10,16 +10,16 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ablationGrid, INTERRUPTED_EXIT, submitGrid, taskRecordFile } from '../../src/experiments';
+import { ablationGrid, gridStatus, INTERRUPTED_EXIT, submitGrid, taskRecordFile } from '../../src/experiments';
 import { projectRoot } from '../../src/io/paths';
 
 const mainJs = path.join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
 
 /** Runs `mat cell` on one manifest line; sends `signal` `afterMs` after stderr matches `when`. Exit status and stderr. */
-function runCell(manifest: string, index: number, stop?: { signal: NodeJS.Signals; when: RegExp; afterMs?: number }): Promise<{ code: number | null; stderr: string }> {
+function runCell(manifest: string, index: number, stop?: { signal: NodeJS.Signals; when: RegExp; afterMs?: number }, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [mainJs, 'cell', '--manifest', manifest, '--index', String(index)], {
-      env: { ...process.env, MAT_TORCH_THREADS: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, MAT_TORCH_THREADS: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '', sent = false;
     p.stderr.on('data', (d: Buffer) => {
@@ -44,13 +44,19 @@ test('USR1 mid-training checkpoints and exits 75 (interrupted); SIGTERM mid-eval
     const runFolder = path.join(root, grid.cells[0].runFolder);
 
     // training: the signal arrives a few batches into the training (the smoke budget stops at step 16, ≈ 1 s each)
-    const stopped = await runCell(trainManifest, 0, { signal: 'SIGUSR1', when: /: training mnist/, afterMs: 4000 });
+    const stopped = await runCell(trainManifest, 0, { signal: 'SIGUSR1', when: /: training mnist/, afterMs: 4000 },
+      { SLURM_ARRAY_JOB_ID: '100', SLURM_ARRAY_TASK_ID: '0' });
     assert.equal(stopped.code, INTERRUPTED_EXIT, stopped.stderr);
     assert.match(stopped.stderr, /SIGUSR1: checkpointing after the current batch/);
     assert.match(stopped.stderr, /training stopped at epoch 1\/1, batch \d+\/\d+ \(step \d+\), checkpoint saved/);
     assert.equal(taskState(dir, 'train'), 'interrupted');
     assert.ok(fs.existsSync(path.join(runFolder, 'checkpoint')), 'a checkpoint was written');
     assert.ok(!fs.existsSync(path.join(runFolder, 'results.json')), 'the training is not complete');
+    // SLURM requeues it under the same job id, held until its BeginTime: mat status says why it waits
+    const squeue = JSON.stringify({ jobs: [{ job_id: 104, array_job_id: { set: true, number: 100 }, array_task_id: { set: true, number: 0 }, job_state: ['PENDING'], state_reason: 'BeginTime' }] });
+    const waiting = (await gridStatus(dir, () => squeue)).cells.find((c) => c.cell.stage === 'train')!;
+    assert.equal(waiting.state, 'pending');
+    assert.match(waiting.detail ?? '', /^requeued after a checkpoint \(.+\), BeginTime$/);
     const resumed = await runCell(trainManifest, 0);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /resuming/);

@@ -345,12 +345,17 @@ export async function gridStatus(dirOrFile: string, run: SlurmRunner = runSlurm)
       const jobs = record.submissions.map((s) => s.jobs[stage]).filter((j): j is string => j !== undefined);
       const q = queue.filter((e) => jobs.includes(e.arrayJobId) && e.taskId === index && ACTIVE_STATES.has(e.state))
         .sort((a, b) => (a.state === 'RUNNING' ? -1 : b.state === 'RUNNING' ? 1 : Number(b.arrayJobId) - Number(a.arrayJobId)))[0];
+      const task = readJsonFile<TaskRecord>(taskRecordFile(dir, stage, index));
       if (q) {
         const state: CellState = q.state === 'RUNNING' || q.state === 'COMPLETING' ? 'running' : 'pending';
-        out.push({ ...base, state, job: `${q.arrayJobId}_${index}`, ...(state === 'pending' && q.reason && q.reason !== 'None' ? { detail: q.reason } : {}) });
+        const job = `${q.arrayJobId}_${index}`;
+        // a task requeued after its time-limit checkpoint waits (BeginTime) under the same job id
+        const requeued = state === 'pending' && task?.state === 'interrupted' && task.jobId === job;
+        const reason = q.reason && q.reason !== 'None' ? q.reason : undefined;
+        const detail = requeued ? `requeued after a checkpoint (${task.at})${reason ? `, ${reason}` : ''}` : state === 'pending' ? reason : undefined;
+        out.push({ ...base, state, job, ...(detail ? { detail } : {}) });
         continue;
       }
-      const task = readJsonFile<TaskRecord>(taskRecordFile(dir, stage, index));
       if (task?.state === 'failed') out.push({ ...base, state: 'failed', job: task.jobId, detail: task.error });
       else if (task?.state === 'interrupted') out.push({ ...base, state: 'interrupted', job: task.jobId, detail: 'checkpointed and stopped: re-submit to resume' });
       else if (task?.state === 'running') out.push({ ...base, state: 'failed', job: task.jobId, detail: `task ended without a word (killed?) on ${task.host}: re-submit to resume` });
