@@ -200,7 +200,8 @@ export async function submitGrid(grid: Grid, options: { results?: StepOptions['r
     const deps = stage === 'train' ? [] : [submission.jobs.train].filter((j): j is string => j !== undefined);
     const out = run('sbatch', [
       '--parsable', `--array=${arraySpec(todo)}${K}`, `--job-name=${nameOf(stage)}`, `--output=${logs}`,
-      '--requeue', `--signal=B:USR1@${slurm.signalSeconds ?? 120}`,
+      // a requeued task appends to its log: the lines of its earlier runs (up to the checkpoint) stay
+      '--requeue', '--open-mode=append', `--signal=B:USR1@${slurm.signalSeconds ?? 120}`,
       ...(deps.length ? [`--dependency=afterok:${deps.join(':')}`, '--kill-on-invalid-dep=yes'] : []),
       ...commonFlags(slurm, true), script,
     ]);
