@@ -5,6 +5,8 @@
 //   node scripts/compare-results-roots.mjs ROOT_A ROOT_B
 // What is set aside, and why:
 //   - `provenance`, `timings`, `seconds`, `startedAt`: when, where and how fast, not what;
+//   - `resumedFrom` and the checkpoint's version folder (`checkpoint/v000003/` after two resumes,
+//     `v000001/` without): how often a run was stopped and resumed, not what it computed;
 //   - `cached` in summary.json: a SLURM merge job finds every step computed by the tasks;
 //   - absolute paths under the roots (each run records its own root);
 //   - TensorFlow.js' generated layer and weight names in checkpoint JSON (`conv2d_Conv2D17` vs
@@ -14,19 +16,23 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-const VOLATILE_KEYS = new Set(['provenance', 'timings', 'seconds', 'startedAt']);
+const VOLATILE_KEYS = new Set(['provenance', 'timings', 'seconds', 'startedAt', 'resumedFrom']);
 const SUMMARY_VOLATILE_KEYS = new Set(['cached']);
 
+/** A file's name for the comparison: a checkpoint's version folder (one per checkpoint) as `v*`. */
+const comparedName = (file) => file.replace(/(^|\/)checkpoint\/v\d+\//, '$1checkpoint/v*/');
+
+/** compared name → file under the root */
 function files(root) {
-  const out = [];
+  const out = new Map();
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
-      if (e.isDirectory()) { if (e.name !== 'grids') walk(p); } else out.push(relative(root, p));
+      if (e.isDirectory()) { if (e.name !== 'grids') walk(p); } else out.set(comparedName(relative(root, p)), relative(root, p));
     }
   };
   walk(root);
-  return out.sort();
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** JSON with the volatile parts removed, paths relative to the root, generated names by first appearance. */
@@ -77,10 +83,10 @@ for (const r of [rootA, rootB]) {
   if (!existsSync(r) || !statSync(r).isDirectory()) { console.error(`compare-results-roots: ${r} is not a folder`); process.exit(2); }
 }
 const a = files(rootA), b = files(rootB);
-const onlyA = a.filter((f) => !b.includes(f)), onlyB = b.filter((f) => !a.includes(f));
+const onlyA = [...a.keys()].filter((f) => !b.has(f)), onlyB = [...b.keys()].filter((f) => !a.has(f));
 const counts = { identical: 0, equivalent: 0, different: 0 };
-for (const f of a.filter((x) => b.includes(x))) {
-  const ba = readFileSync(join(rootA, f)), bb = readFileSync(join(rootB, f));
+for (const f of [...a.keys()].filter((x) => b.has(x))) {
+  const ba = readFileSync(join(rootA, a.get(f))), bb = readFileSync(join(rootB, b.get(f)));
   if (ba.equals(bb)) { counts.identical++; continue; }
   let diff = 'bytes differ';
   if (f.endsWith('.json')) {
