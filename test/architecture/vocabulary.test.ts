@@ -58,12 +58,13 @@ test('one PGD loop, one projection, one atomic JSON write', () => {
 
 /**
  * The layers, bottom up; a folder imports only from folders of a lower rank:
- * cli → experiments → eval → run → train / methods → attacks → losses → models → data / io → threat / backend.
+ * cli → experiments → eval → run → train / methods → attacks → losses → models / charts → data / io → threat / backend.
+ * (charts finds the project's PNG rasterizer, scripts/svg-to-png.mjs, through io's projectRoot.)
  */
 const RANK: Record<string, number> = {
-  backend: 0, threat: 0, analysis: 0, charts: 0,
+  backend: 0, threat: 0, analysis: 0,
   io: 1, data: 1,
-  models: 2,
+  models: 2, charts: 2,
   losses: 3,
   attacks: 4,
   train: 5, methods: 5,
