@@ -67,6 +67,11 @@ const extra = fs.existsSync(path.join(from, 'tour-mat-so', 'results.json')) ? ['
 for (const row of [...summary.rows, ...extra]) {
   // runs are in <row>-<config hash>/ (summary.runFolders); older reproductions wrote <row>/
   const folder = summary.runFolders?.[row] ?? row;
+  // a run found under a read root (e.g. the shipped results themselves) is recorded relative to that root:
+  // copying it from there would write outside the destination and drop the shipped folder
+  if (path.relative(from, path.join(from, folder)).startsWith('..')) {
+    fail(`row '${row}': the summary's run folder ${folder} lies outside ${from} (the run was read from another results root); nothing was changed`);
+  }
   const src = path.join(from, folder);
   if (!fs.existsSync(path.join(src, 'results.json'))) fail(`${path.join(src, 'results.json')} is missing: row '${row}' did not finish`);
   for (const f of ROW_FILES) if (fs.existsSync(path.join(src, f))) copies.push([path.join(src, f), path.join(folder, f)]);
