@@ -13,9 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT as root } from './install-kernel.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const flag = (name, fallback) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : fallback; };
 const fail = (msg) => { console.error(`add-shipped-steps: ${msg}`); process.exit(1); };
@@ -51,7 +50,9 @@ for (const m of merges) {
 // 2. re-render from the merged shipped results (cached only) and ship what is new
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mat-add-steps-'));
 try {
-  execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'reproduce', '--profile', profile, '--dataset', dataset, '--results-root', tmp],
+  // the shipped rows only (a partial reproduction ships some): cached-only, any other row would be an error
+  const { rows } = readJson(path.join(to, 'summary.json'));
+  execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'reproduce', '--profile', profile, '--dataset', dataset, '--rows', rows.join(','), '--results-root', tmp],
     { env: { ...process.env, MAT_CACHED_ONLY: '1' }, stdio: ['ignore', 'ignore', 'pipe'] }); // its log is in the error when it fails
   const rendered = path.join(tmp, profile, dataset);
   const fresh = readJson(path.join(rendered, 'summary.json'));

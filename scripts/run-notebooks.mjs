@@ -31,7 +31,7 @@ import {
   KERNEL_NAME, NOTEBOOKS_DIR, OUT_DIR, PROJECT_ROOT, findPython, fmtSeconds, killProcessesMentioning, listNotebooks,
   privateJupyterEnv, readCiDatasets, readExpects, readNotebook, scanOutputs,
 } from './notebook-lib.mjs';
-import { openSvgRasterizer } from './svg-to-png.mjs';
+import { openSvgRasterizer, svgSize } from './svg-to-png.mjs';
 
 const EXECUTOR = join(PROJECT_ROOT, 'scripts', 'nb-execute.py');
 const SIGNER = join(PROJECT_ROOT, 'scripts', 'nb-sign.py');
@@ -112,9 +112,9 @@ async function addStaticPngs(nb, rasterizer) {
       const data = out.data;
       if (!data || data['image/svg+xml'] === undefined || data['image/png'] !== undefined) continue;
       const svg = joinText(data['image/svg+xml']);
-      const size = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+      const size = svgSize(svg);
       data['image/png'] = (await rasterizer.render(svg)).toString('base64');
-      if (size) out.metadata = { ...(out.metadata ?? {}), 'image/png': { width: Math.round(Number(size[1])), height: Math.round(Number(size[2])) } };
+      if (size) out.metadata = { ...(out.metadata ?? {}), 'image/png': { width: Math.round(size.width), height: Math.round(size.height) } };
       added++;
     }
   }

@@ -61,7 +61,7 @@ export async function chartMimeBundleWithMetadata(spec: ChartSpec, options: Char
   }
   bundle['image/png'] = (await withSharedRasterizer((r) => r.render(svg))).toString('base64');
   // the CSS size, so the 1.5× raster shows at the SVG's size (as run-notebooks.mjs writes it)
-  const size = svgSize(svg);
+  const size = await svgSize(svg);
   if (size) metadata['image/png'] = { width: Math.round(size.width), height: Math.round(size.height) };
   return { bundle, metadata };
 }

@@ -20,6 +20,7 @@ export interface SvgRasterizer {
 
 interface SvgToPngModule {
   chromiumPath(): string | undefined;
+  svgSize(svg: string): { width: number; height: number } | undefined;
   openSvgRasterizer(options?: { scale?: number }): Promise<SvgRasterizer>;
 }
 
@@ -84,8 +85,7 @@ export async function closeSharedRasterizer(): Promise<void> {
   await s.r.then((r) => r.close(), () => undefined);
 }
 
-/** The CSS size of an SVG (its root's width / height), or undefined. */
-export function svgSize(svg: string): { width: number; height: number } | undefined {
-  const m = /<svg\b[^>]*?\swidth="([\d.]+)(?:px)?"[^>]*?\sheight="([\d.]+)(?:px)?"/.exec(svg);
-  return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
+/** The CSS size of an SVG (its root's width / height), or undefined: scripts/svg-to-png.mjs's, which sizes the PDF page. */
+export async function svgSize(svg: string): Promise<{ width: number; height: number } | undefined> {
+  return (await svgToPng()).svgSize(svg);
 }

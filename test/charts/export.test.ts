@@ -24,7 +24,7 @@ test('exportChart writes SVG, PNG and PDF in one call (valid files, PNG at 2× t
     assert.match(svg, /^<svg\b[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     const png = fs.readFileSync(files[1]);
     assert.deepEqual(png.subarray(0, 8), PNG_SIGNATURE);
-    const css = svgSize(svg)!;
+    const css = (await svgSize(svg))!;
     assert.deepEqual(pngSize(png), { width: Math.round(2 * css.width), height: Math.round(2 * css.height) });
     const pdf = fs.readFileSync(files[2]);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
@@ -50,7 +50,7 @@ test('displayChart in a live session sends a PNG beside the SVG and the Vega-Lit
   assert.deepEqual(Object.keys(data).sort(), ['application/vnd.vegalite.v5+json', 'image/png', 'image/svg+xml', 'text/plain']);
   const png = Buffer.from(data['image/png'] as string, 'base64');
   assert.deepEqual(png.subarray(0, 8), PNG_SIGNATURE);
-  const css = svgSize(data['image/svg+xml'] as string)!;
+  const css = (await svgSize(data['image/svg+xml'] as string))!;
   assert.deepEqual(metadata['image/png'], { width: Math.round(css.width), height: Math.round(css.height) });
   assert.deepEqual(pngSize(png), { width: Math.round(1.5 * css.width), height: Math.round(1.5 * css.height) });
   assert.equal(data['text/plain'], '<Vega-Lite chart: export>');
